@@ -1,0 +1,34 @@
+# Quick start: `make demo` (set up and run the grading demo), `make test` (set up and run the tests).
+# Both create .venv with the system's python3 if it is not there yet and install the project into it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# nbgrader shells out to alembic when it creates a gradebook: the venv's bin/ must be on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+.PHONY: setup demo test lectures slides benchmark clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: setup
+	$(BIN)/rnn-course demo
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+slides: setup
+	$(BIN)/rnn-course slides
+
+benchmark: setup
+	$(BIN)/python scripts/bench_rnn.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info course/release course/submitted course/autograded course/feedback course/gradebook.db
