@@ -1,0 +1,123 @@
+"""Cases and tests: what a check feeds a function, what it expects, and the verdict.
+
+A *case* is one call (or one object's sequence of calls) with plain inputs and
+the expected flattened outputs. A *test* is what one grade cell runs: a list of
+cases, all of which must pass. Judging (:func:`judge`) is pure: it needs the
+case and the student's flattened outputs, never the student's objects, so it can
+run in a process the student's code cannot reach.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import probes
+from .compare import compare_value, matches
+
+
+@dataclass
+class Case:
+    """One call of a student's function and the outputs it must produce."""
+
+    label: str  # what a student reads: "batch of one, relu, 3 -> 5 units"
+    func: str  # the graded name, as the student defined it
+    spec: dict  # probe arguments, see autograder.probes
+    arrays: dict  # name -> ndarray, the inputs
+    expected: dict  # flattened key -> ndarray or description string
+    names: dict = field(default_factory=dict)  # flattened key -> name shown ("dW")
+    probe: str = "call"
+    rtol: float = 1e-7
+    atol: float = 1e-10
+    hints: list = field(default_factory=list)  # [(likely cause, flattened outputs of that mistake)]
+
+    def signature(self):
+        return f"{self.spec.get('func') or self.spec.get('cls') or self.func}"
+
+
+@dataclass
+class Test:
+    """The checks behind one grade cell."""
+
+    grade_id: str  # the nbgrader grade_id of the cell, frozen once released
+    func: str  # the graded function or class it is about
+    points: float
+    description: str  # the grade cell's docstring: what is checked, never how
+    hidden: Callable[[], list]  # builds the hidden cases (needs the reference solutions)
+    visible_note: str = ""  # what the visible check does not cover
+
+
+@dataclass
+class Outcome:
+    label: str
+    passed: bool
+    message: str = ""
+
+
+def run_probe(case, namespace):
+    """Run a case's probe next to the student's code (in this process)."""
+    return probes.run(namespace, case.probe, case.spec, case.arrays)
+
+
+def judge(case, actual):
+    """Compare flattened outputs with a case's expectations; never raises."""
+    if "error" in actual:
+        return Outcome(case.label, False, f"{case.func} raised an error: {actual['error'][6:]}")
+    problems = []
+    for key, exp in case.expected.items():
+        name = case.names.get(key, key)
+        if key not in actual:
+            parent = key.rsplit("/", 1)[0]
+            got = actual.get(parent, actual.get("out", "none"))
+            problems.append(f"{name} is missing from what {case.func} returned "
+                            f"(it returned {_short(got)})")
+            continue
+        reason = compare_value(name, exp, actual[key], case.rtol, case.atol)
+        if reason:
+            problems.append(reason)
+    if not problems:
+        return Outcome(case.label, True)
+    message = "; ".join(problems[:3])
+    for cause, wrong in case.hints:
+        if matches(wrong, actual, case.rtol, case.atol):
+            message += f". Likely cause: {cause}"
+            break
+    return Outcome(case.label, False, message)
+
+
+def _short(value):
+    if isinstance(value, str):
+        kind, _, rest = value.partition(":")
+        return {"none": "None", "tuple": f"a tuple of {rest}", "list": f"a list of {rest}"}.get(
+            kind, rest or kind)
+    return f"an array of shape {value.shape}"
+
+
+def expected_from(namespace, case_or_spec, probe="call", arrays=None, keys=None):
+    """Flattened outputs of the reference (or of a known mistake) on a case's inputs."""
+    if isinstance(case_or_spec, Case):
+        out = probes.run(namespace, case_or_spec.probe, case_or_spec.spec, case_or_spec.arrays)
+    else:
+        out = probes.run(namespace, probe, case_or_spec, arrays)
+    if "error" in out:
+        raise RuntimeError(f"the reference failed on a case: {out['error']}")
+    if keys is not None:
+        out = {k: v for k, v in out.items() if any(k == p or k.startswith(p + "/") for p in keys)}
+    return out
+
+
+def format_report(func, outcomes, note=""):
+    """A short report of a function's cases, for stdout and feedback."""
+    failed = [o for o in outcomes if not o.passed]
+    if not failed:
+        text = (f"{func}: the check passed." if len(outcomes) == 1
+                else f"{func}: all {len(outcomes)} checks passed.")
+        return text + (f" Not covered here: {note}" if note else "")
+    lines = [f"{func}: {len(failed)} of {len(outcomes)} checks failed."]
+    for o in failed[:5]:
+        lines.append(f"  - case '{o.label}': {o.message}")
+    if len(failed) > 5:
+        lines.append(f"  ... and {len(failed) - 5} more")
+    return "\n".join(lines)
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong result; the message says which case and why."""
+

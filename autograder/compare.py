@@ -1,0 +1,76 @@
+"""Compare a student's outputs with expected ones and say, in words, what differs."""
+import numpy as np
+
+
+def _fmt(v):
+    return np.format_float_positional(float(v), precision=6, unique=True, trim="-") \
+        if np.isfinite(v) else str(v)
+
+
+def describe(value):
+    """How a returned value looks, for a message: its type, shape and dtype."""
+    if isinstance(value, str):
+        kind, _, rest = value.partition(":")
+        return {"none": "None", "str": f"the string {rest!r}"}.get(kind, rest or kind)
+    return f"an array of shape {value.shape} and dtype {value.dtype}"
+
+
+def compare_value(name, expected, actual, rtol, atol):
+    """Return None when ``actual`` matches ``expected``, else a one-line reason.
+
+    ``expected`` is an ndarray (or a description string for non-arrays);
+    ``actual`` is what :func:`autograder.probes.flatten` made of the student's value.
+    """
+    if isinstance(expected, str):
+        if not isinstance(actual, str) or actual.split(":")[0] != expected.split(":")[0]:
+            return f"{name} should be {describe(expected)}, got {describe(actual)}"
+        return None
+    if isinstance(actual, str):
+        return f"{name} should be an array of shape {expected.shape}, got {describe(actual)}"
+    if actual.shape != expected.shape:
+        hint = ""
+        if actual.shape == expected.shape[::-1] and actual.ndim == 2:
+            hint = " (the transpose: check which side W or the input is multiplied on)"
+        elif actual.size == expected.size:
+            hint = " (same number of entries: a reshape, a transpose or a missing keepdims?)"
+        elif actual.ndim == expected.ndim + 1 or actual.ndim + 1 == expected.ndim:
+            hint = " (one axis too many or too few: did you sum or average over the right axis?)"
+        return f"{name} has shape {actual.shape}, expected {expected.shape}{hint}"
+    if expected.dtype.kind in "iub":
+        if actual.dtype.kind not in "iub" and not np.all(np.isfinite(actual)):
+            return f"{name} should hold integers, got non-finite values"
+        if not np.array_equal(actual, expected):
+            bad = np.argwhere(actual != expected)
+            first = tuple(int(i) for i in bad[0]) if actual.ndim else ()
+            return (f"{name} differs in {len(bad)} of {expected.size} entries; first at "
+                    f"{list(first)}: expected {expected[first]!r}, got {actual[first]!r}")
+        if expected.dtype.kind == "i" and actual.dtype.kind not in "iu":
+            return f"{name} should have an integer dtype, got {actual.dtype}"
+        return None
+    if actual.dtype.kind not in "fiub":
+        return f"{name} should be a float array, got dtype {actual.dtype}"
+    actual = actual.astype(np.float64)
+    finite = np.isfinite(actual)
+    if not finite.all() and np.isfinite(expected).all():
+        bad = np.argwhere(~finite)
+        where = list(map(int, bad[0])) if actual.ndim else []
+        what = "NaN" if np.isnan(actual).any() else "inf"
+        return (f"{name} contains {what} in {len(bad)} of {actual.size} entries (first at "
+                f"{where}): an overflow, a division by zero or log(0)?")
+    close = np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    err = np.where(close, 0.0, np.abs(actual - expected))
+    worst = np.unravel_index(np.argmax(err), err.shape) if err.ndim else ()
+    where = list(map(int, worst))
+    return (f"{name} is off in {int((~close).sum())} of {close.size} entries; worst at {where}: "
+            f"expected {_fmt(expected[worst])}, got {_fmt(actual[worst])} "
+            f"(tolerance rtol={rtol:g}, atol={atol:g})")
+
+
+def matches(expected, actual, rtol, atol):
+    """Whether every expected entry is matched (used to recognise known mistakes)."""
+    for key, exp in expected.items():
+        if key not in actual or compare_value(key, exp, actual[key], rtol, atol) is not None:
+            return False
+    return True

@@ -1,0 +1,156 @@
+"""Golden values: what Keras computes, stored so grading never imports TensorFlow.
+
+Two kinds of files live in ``autograder/data``:
+
+- ``keras_<assignment>.npz``: inputs and Keras/TensorFlow outputs for fixed cases,
+  made by the generators in :mod:`autograder.keras_golden` (float64, CPU). Hidden
+  checks read them. ``rnn-course golden --check`` recomputes them with live Keras
+  and fails on any difference; a project test runs that.
+- ``visible_<assignment>.json``: the visible checks' cases, inputs and expected
+  outputs included, so that the visible checks need no reference solution and can
+  be shipped to students. Made from the suites' visible cases.
+"""
+import importlib
+import json
+import pkgutil
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).parent / "data"
+
+
+def keras_path(assignment):
+    return DATA / f"keras_{assignment}.npz"
+
+
+def load(assignment):
+    """The stored Keras golden values of an assignment, as {name: ndarray}."""
+    with np.load(keras_path(assignment), allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def generators():
+    """assignment -> generator function from :mod:`autograder.keras_golden`."""
+    from . import keras_golden
+    found = {}
+    for info in pkgutil.iter_modules(keras_golden.__path__):
+        module = importlib.import_module(f"{keras_golden.__name__}.{info.name}")
+        found[module.ASSIGNMENT] = module.generate
+    return dict(sorted(found.items()))
+
+
+def prepare_tensorflow():
+    """Import TensorFlow quietly, on the CPU, in float64."""
+    import os
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    import keras
+    import tensorflow as tf
+    keras.config.set_floatx("float64")
+    return tf, keras
+
+
+def write_keras(assignments=None):
+    written = []
+    for assignment, generate in generators().items():
+        if assignments and assignment not in assignments:
+            continue
+        values = generate()
+        np.savez_compressed(keras_path(assignment), **values)
+        written.append(keras_path(assignment))
+    return written
+
+
+def check_keras(assignments=None, rtol=1e-10, atol=1e-12):
+    """Recompute with live Keras; return a list of differences (empty when all agree)."""
+    problems = []
+    for assignment, generate in generators().items():
+        if assignments and assignment not in assignments:
+            continue
+        live = generate()
+        if not keras_path(assignment).exists():
+            problems.append(f"{keras_path(assignment).name} is missing: run `rnn-course golden`")
+            continue
+        stored = load(assignment)
+        for key in sorted(set(live) | set(stored)):
+            if key not in stored or key not in live:
+                problems.append(f"{assignment}: {key} only in {'live' if key in live else 'stored'}")
+            elif live[key].shape != stored[key].shape or not np.allclose(
+                    live[key], stored[key], rtol=rtol, atol=atol):
+                problems.append(f"{assignment}: {key} differs from live Keras")
+    return problems
+
+
+# ---- visible cases ---------------------------------------------------------------
+
+def visible_path(assignment):
+    return DATA / f"visible_{assignment}.json"
+
+
+def _enc(value):
+    if isinstance(value, np.ndarray):
+        return {"dtype": value.dtype.str, "shape": list(value.shape),
+                "data": value.ravel().tolist()}
+    return value
+
+
+def _dec(value):
+    if isinstance(value, dict) and "dtype" in value and "data" in value:
+        return np.array(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
+    return value
+
+
+def case_to_json(case):
+    return {"label": case.label, "func": case.func, "probe": case.probe, "spec": case.spec,
+            "arrays": {k: _enc(v) for k, v in case.arrays.items()},
+            "expected": {k: _enc(v) for k, v in case.expected.items()},
+            "names": case.names, "rtol": case.rtol, "atol": case.atol,
+            "hints": [[cause, {k: _enc(v) for k, v in wrong.items()}] for cause, wrong in case.hints]}
+
+
+def case_from_json(data):
+    from .cases import Case
+    return Case(label=data["label"], func=data["func"], probe=data["probe"], spec=data["spec"],
+                arrays={k: _dec(v) for k, v in data["arrays"].items()},
+                expected={k: _dec(v) for k, v in data["expected"].items()},
+                names=data["names"], rtol=data["rtol"], atol=data["atol"],
+                hints=[(c, {k: _dec(v) for k, v in w.items()}) for c, w in data["hints"]])
+
+
+def visible_document(assignment):
+    """The visible file's content, built from the suite's visible cases."""
+    from .suites import suite
+    module = suite(assignment)
+    functions = {}
+    for func, (make_cases, note) in module.VISIBLE.items():
+        functions[func] = {"note": note, "cases": [case_to_json(c) for c in make_cases()]}
+    return {"assignment": assignment, "functions": functions}
+
+
+def dumps(document):
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"
+
+
+def write_visible(assignments=None):
+    from .suites import modules
+    written = []
+    for assignment in modules():
+        if assignments and assignment not in assignments:
+            continue
+        visible_path(assignment).write_text(dumps(visible_document(assignment)))
+        written.append(visible_path(assignment))
+    return written
+
+
+def check_visible(assignments=None):
+    from .suites import modules
+    problems = []
+    for assignment in modules():
+        if assignments and assignment not in assignments:
+            continue
+        path = visible_path(assignment)
+        if not path.exists() or path.read_text() != dumps(visible_document(assignment)):
+            problems.append(f"{path.name} is out of date: run `rnn-course golden --visible`")
+    return problems

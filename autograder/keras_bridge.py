@@ -1,0 +1,47 @@
+"""Every conversion between the course's weight layouts and Keras's, in one place.
+
+The course follows the lecture's maths: a weight ``W`` has shape (out, in) and
+acts as ``y = f(W x + b)``; on a batch of row vectors that is ``X @ W.T + b``.
+Keras stores the transpose. Nothing here imports TensorFlow: these functions
+only move NumPy arrays around, so checks and notebooks can use them freely.
+"""
+import numpy as np
+
+
+def dense_to_keras(W, b):
+    """Course (W (out, in), b) -> Keras Dense weights [kernel (in, out), bias]."""
+    return [W.T.copy(), b.copy()]  # kernel is W transposed
+
+
+def dense_from_keras(kernel, bias):
+    """Keras Dense [kernel (in, out), bias] -> course (W (out, in), b)."""
+    return np.asarray(kernel).T.copy(), np.asarray(bias).copy()  # W is kernel transposed
+
+
+def rnn_to_keras(W, b):
+    """Course W (H, H + D) on [h; x], b (H,) -> Keras SimpleRNN [kernel, recurrent_kernel, bias].
+
+    ``kernel`` (D, H) multiplies the input, ``recurrent_kernel`` (H, H) the state,
+    both from the right, so each is the transpose of its block of W.
+    """
+    H = W.shape[0]
+    return [W[:, H:].T.copy(),  # kernel = input block of W, transposed: (D, H)
+            W[:, :H].T.copy(),  # recurrent_kernel = hidden block of W, transposed: (H, H)
+            b.copy()]
+
+
+def rnn_from_keras(kernel, recurrent_kernel, bias):
+    """Keras SimpleRNN weights -> course (W (H, H + D), b); hidden block first."""
+    kernel, recurrent_kernel = np.asarray(kernel), np.asarray(recurrent_kernel)
+    # Each block is transposed back to (H, ·) before the blocks are put side by side.
+    return np.concatenate([recurrent_kernel.T, kernel.T], axis=1), np.asarray(bias).copy()
+
+
+def rnn_grads_from_keras(dkernel, drecurrent_kernel, dbias):
+    """Gradients of Keras's SimpleRNN weights -> the gradient dW of the course's W."""
+    return rnn_from_keras(dkernel, drecurrent_kernel, dbias)
+
+
+def embedding_to_keras(E):
+    """Course embedding table E (V, D) -> Keras Embedding weights [embeddings (V, D)]: same layout."""
+    return [E.copy()]

@@ -1,0 +1,174 @@
+"""Probes: the only code that runs next to a student's functions while grading.
+
+A probe calls a student's function (or drives a student's class) on plain inputs
+and returns plain outputs. It imports only NumPy and the standard library, so the
+isolated grader can send this module's source text into the student's process
+and nothing there needs the instructor's package. Comparing the outputs with the
+expected values never happens here: it happens in :mod:`autograder.cases`, which
+in isolated grading runs in another process.
+
+Inputs come as ``spec`` (JSON-able) plus ``arrays`` (name -> ndarray). A value in
+``spec`` is one of:
+
+- ``{"array": key}``: ``arrays[key]``, copied so the student may modify it;
+- ``{"value": v}``: a JSON literal;
+- ``{"cache": "DenseCache", "fields": {name: value, ...}}``: a cache NamedTuple;
+- ``{"dict": {k: value}}``, ``{"list": [value, ...]}``, ``{"tuple": [value, ...]}``.
+
+Outputs are flattened by :func:`flatten` into ``{"out": ..., "out/1/dW": ...}``:
+arrays stay arrays (0-d for numbers) and anything else becomes a short string
+such as ``"none"`` or ``"type:list"``.
+"""
+import collections
+import warnings
+
+import numpy as np
+
+CACHE_FIELDS = {
+    "DenseCache": ("x", "W", "b", "z", "y", "activation"),
+    "RNNStepCache": ("x_t", "h_prev", "W", "b", "h_next"),
+    "RNNCache": ("x", "W", "b", "h0", "h", "mask"),
+    "EmbeddingCache": ("ids", "vocab_size"),
+}
+MAX_ELEMENTS = 5_000_000  # outputs bigger than this are not sent back
+
+
+class ProbeError(Exception):
+    """The student's code could not be called as the assignment asks."""
+
+
+def build(value, arrays):
+    """Turn a spec value into the Python object the student's function receives."""
+    if "array" in value:
+        return np.array(arrays[value["array"]], copy=True)
+    if "value" in value:
+        return value["value"]
+    if "cache" in value:
+        cls = collections.namedtuple(value["cache"], CACHE_FIELDS[value["cache"]])
+        return cls(**{k: build(v, arrays) for k, v in value["fields"].items()})
+    if "dict" in value:
+        return {k: build(v, arrays) for k, v in value["dict"].items()}
+    if "list" in value:
+        return [build(v, arrays) for v in value["list"]]
+    if "tuple" in value:
+        return tuple(build(v, arrays) for v in value["tuple"])
+    raise ValueError(f"unknown spec value {value!r}")
+
+
+def flatten(obj, key="out", out=None):
+    """Flatten a returned object into {key: ndarray or short description}."""
+    out = {} if out is None else out
+    if obj is None:
+        out[key] = "none"
+    elif isinstance(obj, (bool, int, float, complex, np.number, np.bool_)):
+        out[key] = np.asarray(obj)
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype == object:
+            out[key] = "type:object array"
+        elif obj.size > MAX_ELEMENTS:
+            out[key] = f"too large:{obj.shape}"
+        else:
+            # A plain copy: a subclass with a lying __eq__ does not survive this.
+            out[key] = np.array(obj, copy=True).view(np.ndarray)
+    elif isinstance(obj, str):
+        out[key] = "str:" + obj[:200]
+    elif isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        out[key] = "namedtuple:" + type(obj).__name__
+        for name in obj._fields:
+            flatten(getattr(obj, name), f"{key}/{name}", out)
+    elif isinstance(obj, dict):
+        out[key] = "dict:" + ",".join(sorted(map(str, obj)))[:500]
+        for name, item in obj.items():
+            flatten(item, f"{key}/{name}", out)
+    elif isinstance(obj, (tuple, list)):
+        out[key] = f"{type(obj).__name__}:{len(obj)}"
+        for i, item in enumerate(obj[:1000]):
+            flatten(item, f"{key}/{i}", out)
+    else:
+        out[key] = "type:" + type(obj).__name__
+    return out
+
+
+def _lookup(namespace, name):
+    if name not in namespace:
+        raise ProbeError(f"`{name}` is not defined: did you run its cell, or rename it?")
+    return namespace[name]
+
+
+def _strict(fn):
+    """Run fn with NumPy floating-point problems and all warnings raised as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+            return fn()
+
+
+def call(namespace, spec, arrays):
+    """Call one function: ``spec = {"func", "args", "kwargs", "strict"}``."""
+    fn = _lookup(namespace, spec["func"])
+    args = [build(v, arrays) for v in spec.get("args", [])]
+    kwargs = {k: build(v, arrays) for k, v in spec.get("kwargs", {}).items()}
+    if spec.get("strict", True):
+        result = _strict(lambda: fn(*args, **kwargs))
+    else:
+        result = fn(*args, **kwargs)
+    out = flatten(result)
+    if spec.get("return_args"):
+        # Functions that work in place are judged on what they did to their arguments.
+        flatten(args, "args", out)
+    return out
+
+
+def methods(namespace, spec, arrays):
+    """Make an object and call its methods in turn.
+
+    ``spec = {"cls", "init": {kwargs}, "calls": [{"method", "args", "kwargs",
+    "record": [arg index, ...]}]}``. The same argument objects are passed to
+    every call that names them through ``{"ref": name}`` (made once, from
+    ``spec["refs"]``), so in-place updates accumulate as they would in training.
+    The return value of call i is ``out/i``; recorded arguments are
+    ``out/i/arg<j>`` (copied after the call).
+    """
+    cls = _lookup(namespace, spec["cls"])
+    refs = {k: build(v, arrays) for k, v in spec.get("refs", {}).items()}
+
+    def arg(v):
+        return refs[v["ref"]] if "ref" in v else build(v, arrays)
+
+    init = {k: arg(v) for k, v in spec.get("init", {}).items()}
+    obj = _strict(lambda: cls(**init))
+    out = {}
+    for i, c in enumerate(spec["calls"]):
+        args = [arg(v) for v in c.get("args", [])]
+        kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
+        result = _strict(lambda: getattr(obj, c["method"])(*args, **kwargs))
+        flatten(result, f"out/{i}", out)
+        for j in c.get("record", []):
+            flatten(_copy(args[j]), f"out/{i}/arg{j}", out)
+    return out
+
+
+def _copy(obj):
+    if isinstance(obj, np.ndarray):
+        return obj.copy()
+    if isinstance(obj, dict):
+        return {k: _copy(v) for k, v in obj.items()}
+    return obj
+
+
+PROBES = {"call": call, "methods": methods}
+
+
+def run(namespace, probe, spec, arrays):
+    """Run one probe; any exception becomes an ``"error:..."`` entry, never escapes."""
+    try:
+        return PROBES[probe](namespace, spec, arrays)
+    except ProbeError as exc:
+        return {"error": f"error:{exc}"}
+    except NotImplementedError:
+        return {"error": "error:NotImplementedError: the function is still the stub; "
+                         "replace `raise NotImplementedError()` with your code"}
+    except BaseException as exc:  # the student's error is reported, not raised
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}"}
