@@ -1,4 +1,9 @@
-"""Realistic mistakes in 01_dense."""
+"""Realistic mistakes in 01_dense.
+
+Like every mutant module, each function here must also run when pasted into the
+notebook in place of the student's: it may use only ``np``, the provided caches and
+the assignment's graded functions (a test executes each one that way).
+"""
 import numpy as np
 
 from autograder.caches import DenseCache
@@ -64,18 +69,19 @@ def softmax_global_max(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-_ACT = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "softmax": softmax}
-
-
 def dense_forward_no_bias(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": softmax}[activation]
     z = x @ W.T
-    y = _ACT[activation](z)
+    y = f(z)
     return y, DenseCache(x, W, b, z, y, activation)
 
 
 def dense_forward_transposed_output(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": softmax}[activation]
     z = W @ x.T + b[:, None]
-    y = _ACT[activation](z)
+    y = f(z)
     return y, DenseCache(x, W, b, z, y, activation)
 
 
@@ -85,53 +91,48 @@ def dense_forward_activation_ignored(x, W, b, activation="linear"):
 
 
 def dense_forward_softmax_columns(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": lambda v: softmax(v.T).T}[activation]
     z = x @ W.T + b
-    y = _ACT[activation](z.T).T if activation == "softmax" else _ACT[activation](z)
+    y = f(z)
     return y, DenseCache(x, W, b, z, y, activation)
 
 
-def _dz(dy, cache):
-    x, W, b, z, y, activation = cache
-    if activation == "sigmoid":
-        return dy * y * (1 - y)
-    if activation == "tanh":
-        return dy * (1 - y ** 2)
-    if activation == "relu":
-        return dy * (z > 0)
-    if activation == "softmax":
-        return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
-    return dy
-
-
 def dense_backward_dW_transposed(dy, cache):
-    dz = _dz(dy, cache)
-    return dz @ cache.W, cache.x.T @ dz, dz.sum(axis=0)
+    x, W, b, z, y, activation = cache
+    dz = {"linear": dy, "sigmoid": dy * y * (1 - y), "tanh": dy * (1 - y ** 2),
+          "relu": dy * (z > 0),
+          "softmax": y * (dy - np.sum(dy * y, axis=-1, keepdims=True))}[activation]
+    return dz @ W, x.T @ dz, dz.sum(axis=0)
 
 
 def dense_backward_db_mean(dy, cache):
-    dz = _dz(dy, cache)
-    return dz @ cache.W, dz.T @ cache.x, dz.mean(axis=0)
+    x, W, b, z, y, activation = cache
+    dz = {"linear": dy, "sigmoid": dy * y * (1 - y), "tanh": dy * (1 - y ** 2),
+          "relu": dy * (z > 0),
+          "softmax": y * (dy - np.sum(dy * y, axis=-1, keepdims=True))}[activation]
+    return dz @ W, dz.T @ x, dz.mean(axis=0)
 
 
 def dense_backward_tanh_one_minus_y(dy, cache):
-    if cache.activation == "tanh":
-        dz = dy * (1 - cache.y)
-    else:
-        dz = _dz(dy, cache)
-    return dz @ cache.W, dz.T @ cache.x, dz.sum(axis=0)
+    x, W, b, z, y, activation = cache
+    dz = {"linear": dy, "sigmoid": dy * y * (1 - y), "tanh": dy * (1 - y),
+          "relu": dy * (z > 0),
+          "softmax": y * (dy - np.sum(dy * y, axis=-1, keepdims=True))}[activation]
+    return dz @ W, dz.T @ x, dz.sum(axis=0)
 
 
 def dense_backward_softmax_elementwise(dy, cache):
-    if cache.activation == "softmax":
-        dz = dy * cache.y * (1 - cache.y)
-    else:
-        dz = _dz(dy, cache)
-    return dz @ cache.W, dz.T @ cache.x, dz.sum(axis=0)
+    x, W, b, z, y, activation = cache
+    dz = {"linear": dy, "sigmoid": dy * y * (1 - y), "tanh": dy * (1 - y ** 2),
+          "relu": dy * (z > 0), "softmax": dy * y * (1 - y)}[activation]
+    return dz @ W, dz.T @ x, dz.sum(axis=0)
 
 
 def dense_backward_activation_ignored(dy, cache):
+    x, W, b, z, y, activation = cache
     dz = dy
-    return dz @ cache.W, dz.T @ cache.x, dz.sum(axis=0)
+    return dz @ W, dz.T @ x, dz.sum(axis=0)
 
 
 MUTANTS = [
