@@ -1,0 +1,61 @@
+"""Are the committed notebooks exactly what the build and the release make, with no outputs?"""
+import json
+
+import nbformat
+import pytest
+
+from autograder.build import COURSE, ROOT, build_all, specs
+from autograder.release import release
+
+
+def test_source_notebooks_match_solutions_and_specs():
+    """Would `rnn-course build` change any instructor notebook (solution drift)?"""
+    assert build_all(write=False) == [], "run `rnn-course build` and commit the result"
+
+
+def test_every_spec_has_a_source_notebook():
+    for assignment, spec in specs():
+        assert (COURSE / "source" / assignment / (spec.stem + ".ipynb")).exists()
+
+
+@pytest.mark.slow
+def test_released_notebooks_match_a_fresh_release(tmp_path):
+    """Does a fresh `rnn-course release` reproduce assignments/ byte for byte?"""
+    written = release(out=tmp_path)
+    assert written
+    for path in written:
+        committed = ROOT / "assignments" / path.relative_to(tmp_path)
+        assert committed.exists(), f"{committed} is not committed"
+        assert committed.read_text() == path.read_text(), f"{committed} differs from a fresh release"
+    fresh = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    committed = {p.relative_to(ROOT / "assignments") for p in (ROOT / "assignments").rglob("*")
+                 if p.is_file()}
+    assert committed == fresh, "assignments/ holds files a release does not make (or misses some)"
+
+
+def _all_notebooks():
+    return sorted(p for p in ROOT.rglob("*.ipynb")
+                  if ".venv" not in p.parts and ".ipynb_checkpoints" not in p.parts
+                  and not any(part in {"release", "submitted", "autograded", "feedback"}
+                              for part in p.relative_to(ROOT).parts[:2]))
+
+
+@pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebooks_are_committed_without_outputs(path):
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, \
+                f"{path.name}: a cell has outputs"
+
+
+def test_released_notebooks_carry_no_answers():
+    """Do released notebooks hold no solution text and no hidden test?"""
+    for path in (ROOT / "assignments").rglob("*.ipynb"):
+        text = path.read_text()
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.hidden", "solutions."):
+            assert marker not in text, f"{path}: contains {marker!r}"
+        nb = nbformat.read(path, as_version=4)
+        solutions = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+                     and c.cell_type == "code"]
+        assert solutions and all("raise NotImplementedError()" in c.source for c in solutions)

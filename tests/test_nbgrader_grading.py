@@ -1,0 +1,53 @@
+"""Graded by plain nbgrader: do solutions earn full marks, stubs none, and mistakes lose points?
+
+For each assignment one ``nbgrader autograde`` run grades a whole class made from
+the released notebook: the reference solution, the untouched stub, and one
+student per realistic wrong implementation.
+"""
+import pytest
+
+from autograder.demo import scores
+from autograder.mutants import all_mutants
+from autograder.release import nbgrader
+from autograder.submissions import fill, write
+from autograder.suites import modules
+
+from .conftest import assignments
+
+
+def _grade_class(course, assignment):
+    module = modules()[assignment]
+    released = course / "release" / assignment / module.NOTEBOOK
+    source = course / "source" / assignment / module.NOTEBOOK
+    funcs = {t.func for t in module.TESTS}
+    mutants = [m for m in all_mutants() if m.func in funcs]
+    students = {"reference": fill(released, source), "stub": __import__("nbformat").read(
+        released, as_version=4)}
+    for m in mutants:
+        students[f"m-{m.name}"] = fill(released, source, {m.func: m.source()})
+    for student, nb in students.items():
+        write(nb, course / "submitted" / student / assignment / module.NOTEBOOK)
+    nbgrader(course, "autograde", assignment, "--force")
+    return module, mutants, scores(course, assignment, module.NOTEBOOK.removesuffix(".ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignments())
+def test_nbgrader_grades_solution_stub_and_mistakes(released_course, assignment):
+    """Full marks for the solution, zero on every grade cell for the stub, and each
+    mistake loses the points of its own function's grade cells."""
+    module, mutants, table = _grade_class(released_course, assignment)
+    graded = {t.grade_id for t in module.TESTS}
+
+    ref = table["reference"]
+    assert {g for g in ref if g in graded} == graded
+    assert all(ref[g][0] == ref[g][1] > 0 for g in graded), f"solution lost points: {ref}"
+
+    stub = table["stub"]
+    assert all(stub[g][0] == 0 for g in graded), f"stub earned points: {stub}"
+
+    for m in mutants:
+        row = table[f"m-{m.name}"]
+        cells = m.grade_ids or [t.grade_id for t in module.TESTS if t.func == m.func]
+        for g in cells:
+            assert row[g][0] < row[g][1], f"{m.name} kept the points of {g}"
