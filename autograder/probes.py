@@ -172,3 +172,75 @@ def run(namespace, probe, spec, arrays):
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}"}
+
+
+def chain(namespace, spec, arrays):
+    """Call functions in turn, feeding earlier results into later calls.
+
+    ``spec = {"calls": [{"func", "args", "kwargs"}, ...], "strict"}``. An argument
+    ``{"result": [i, j]}`` is item j of call i's return value (``[i]``: the whole
+    value), so ``rnn_forward`` then ``rnn_backward(dh, <its cache>)`` runs end to
+    end on the student's own forward. Only the last call's result is returned.
+    """
+    results = []
+
+    def arg(v):
+        if "result" in v:
+            path = v["result"]
+            value = results[path[0]]
+            for j in path[1:]:
+                value = value[j]
+            return value
+        return build(v, arrays)
+
+    result = None
+    for c in spec["calls"]:
+        fn = _lookup(namespace, c["func"])
+        args = [arg(v) for v in c.get("args", [])]
+        kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
+        if spec.get("strict", True):
+            result = _strict(lambda: fn(*args, **kwargs))
+        else:
+            result = fn(*args, **kwargs)
+        results.append(result)
+    return flatten(result)
+
+
+def updates(namespace, spec, arrays):
+    """Like :func:`methods`, but also record what each call changed in its arguments.
+
+    A call may list ``"updates": [arg index, ...]``: the flattened value of
+    (argument after the call) - (argument before it), for arrays or dicts of
+    arrays, is ``out/i/upd<j>``. Optimizers are judged on these updates: next to
+    a weight of size 1, an update of 1e-3 hides its own bugs.
+    """
+    cls = _lookup(namespace, spec["cls"])
+    refs = {k: build(v, arrays) for k, v in spec.get("refs", {}).items()}
+
+    def arg(v):
+        return refs[v["ref"]] if "ref" in v else build(v, arrays)
+
+    init = {k: arg(v) for k, v in spec.get("init", {}).items()}
+    obj = _strict(lambda: cls(**init))
+    out = {}
+    for i, c in enumerate(spec["calls"]):
+        args = [arg(v) for v in c.get("args", [])]
+        kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
+        before = {j: _copy(args[j]) for j in c.get("updates", [])}
+        result = _strict(lambda: getattr(obj, c["method"])(*args, **kwargs))
+        flatten(result, f"out/{i}", out)
+        for j, old in before.items():
+            flatten(_difference(args[j], old), f"out/{i}/upd{j}", out)
+    return out
+
+
+def _difference(new, old):
+    if isinstance(new, dict) and isinstance(old, dict):
+        return {k: _difference(new[k], old[k]) if k in old else new[k] for k in new}
+    try:
+        return np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
+    except (TypeError, ValueError):
+        return new
+
+
+PROBES.update(chain=chain, updates=updates)
