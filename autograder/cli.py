@@ -7,6 +7,7 @@ import sys
 COMMANDS = [
     "autograder.demo",
     "autograder.commands",
+    "autograder.bundle",
 ]
 
 
