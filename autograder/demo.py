@@ -46,8 +46,10 @@ def scores(course, assignment=ASSIGNMENT, notebook=NOTEBOOK.removesuffix(".ipynb
     return table
 
 
-def format_table(table, labels=None):
-    cells = sorted({c for row in table.values() for c in row})
+def format_table(table, labels=None, order=None):
+    """Scores as text: a row per grade cell (in ``order`` if given), a column per student."""
+    cells = sorted({c for row in table.values() for c in row},
+                   key=lambda c: (order.index(c) if order and c in order else len(order or ()), c))
     width = max(len(c) for c in cells)
     students = sorted(table)
     head = " " * width + "  " + "  ".join(f"{s:>8}" for s in students)
@@ -87,7 +89,8 @@ def run(out=None, quiet=False):
     nbgrader(course, "export", "--to", str(out / "grades.csv"))
     table = scores(course)
     say("")
-    say(format_table(table, labels))
+    from .suites import suite
+    say(format_table(table, labels, [t.grade_id for t in suite(ASSIGNMENT).TESTS]))
     say("")
     say(f"gradebook: {course / 'gradebook.db'}")
     say(f"grades:    {out / 'grades.csv'}")

@@ -4,6 +4,7 @@ For each assignment one ``nbgrader autograde`` run grades a whole class made fro
 the released notebook: the reference solution, the untouched stub, and one
 student per realistic wrong implementation.
 """
+import nbformat
 import pytest
 
 from autograder.demo import scores
@@ -21,10 +22,17 @@ def _grade_class(course, assignment):
     source = course / "source" / assignment / module.NOTEBOOK
     funcs = {t.func for t in module.TESTS}
     mutants = [m for m in all_mutants() if m.func in funcs]
-    students = {"reference": fill(released, source), "stub": __import__("nbformat").read(
-        released, as_version=4)}
+    students = {"reference": fill(released, source), "stub": nbformat.read(released, as_version=4)}
     for m in mutants:
         students[f"m-{m.name}"] = fill(released, source, {m.func: m.source()})
+    if assignment == "01_dense":
+        # A student who imports TensorFlow in a cell of their own: its log lines on
+        # stderr must not cost a grade cell anything.
+        noisy = fill(released, source)
+        noisy.cells.insert(3, nbformat.v4.new_code_cell(
+            "import os, sys\nos.environ.pop('TF_CPP_MIN_LOG_LEVEL', None)\n"
+            "import tensorflow as tf\nprint('noise', file=sys.stderr)"))
+        students["reference-tf-noise"] = noisy
     for student, nb in students.items():
         write(nb, course / "submitted" / student / assignment / module.NOTEBOOK)
     nbgrader(course, "autograde", assignment, "--force")
@@ -42,6 +50,10 @@ def test_nbgrader_grades_solution_stub_and_mistakes(released_course, assignment)
     ref = table["reference"]
     assert {g for g in ref if g in graded} == graded
     assert all(ref[g][0] == ref[g][1] > 0 for g in graded), f"solution lost points: {ref}"
+
+    for student in ("reference-tf-noise",):
+        if student in table:
+            assert table[student] == ref, f"{student} lost points: {table[student]}"
 
     stub = table["stub"]
     assert all(stub[g][0] == 0 for g in graded), f"stub earned points: {stub}"
