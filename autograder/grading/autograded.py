@@ -1,0 +1,77 @@
+"""The autograded copy of a notebook, where the formgrader looks for it.
+
+``<course>/autograded/<student>/<assignment>/<notebook>.ipynb``: the student's
+cells with the outputs they produced while grading, read-only and grade cells
+restored from the course (hidden tests included: this copy is for graders; the
+students' feedback is the HTML page), and each grade cell's report as its output
+(an error output when it lost points, as under nbgrader).
+"""
+from pathlib import Path
+
+import nbformat
+
+from .judge import CellGrade, report
+from .prepare import read
+
+
+def _outputs(log):
+    outs = []
+    for name in ("stdout", "stderr"):
+        if log.get(name):
+            outs.append(nbformat.v4.new_output("stream", name=name, text=log[name]))
+    if log.get("value"):
+        outs.append(nbformat.v4.new_output("execute_result", data={"text/plain": log["value"]},
+                                           execution_count=None))
+    if log.get("error"):
+        e = log["error"]
+        outs.append(nbformat.v4.new_output("error", ename=e["ename"], evalue=e["evalue"],
+                                           traceback=[e.get("traceback", "")]))
+    return outs
+
+
+def build(result, trusted):
+    """The autograded notebook of a result, or None if the file was unreadable."""
+    if not result.get("path") or result.get("fatal"):
+        return None
+    nb, _ = read(Path(result["path"]).read_bytes())
+    if nb is None:
+        return None
+    grades = {g["grade_id"]: CellGrade(**g) for g in result["grades"]}
+    seen = set()
+    for index, cell in enumerate(nb.cells):
+        grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if grade_id in grades and cell.cell_type == "code":
+            seen.add(grade_id)
+            cell.source = trusted.cell(grade_id).source
+            cell.outputs = _grade_outputs(grades[grade_id])
+        elif grade_id in trusted.locked:
+            cell.source = trusted.locked[grade_id]
+        if cell.cell_type == "code" and str(index) in result.get("cells", {}) and grade_id not in grades:
+            cell.outputs = _outputs(result["cells"][str(index)])
+    for grade_id, grade in grades.items():
+        if grade_id not in seen:
+            cell = nbformat.v4.new_code_cell(trusted.cell(grade_id).source, metadata={"nbgrader": {
+                "grade": True, "solution": False, "locked": True, "grade_id": grade_id,
+                "points": grade.points, "schema_version": 3}})
+            cell.outputs = _grade_outputs(grade)
+            nb.cells.append(cell)
+    return nb
+
+
+def _grade_outputs(grade):
+    text = report(grade)
+    if grade.score == grade.points:
+        return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    return [nbformat.v4.new_output("error", ename="CheckFailed", evalue=text, traceback=[text])]
+
+
+def write(result, trusted, course):
+    nb = build(result, trusted)
+    if nb is None:
+        return None
+    path = Path(course) / "autograded" / result["student"] / trusted.assignment / trusted.notebook
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb) + "\n")
+    return path

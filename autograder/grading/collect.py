@@ -1,0 +1,146 @@
+"""Find every student's notebook in a submissions folder or zip, and say what was odd.
+
+Three layouts are understood:
+
+- nbgrader's ``submitted/<student>/<assignment>/<notebook>.ipynb`` (also given as
+  the folder that holds the student folders, or a course folder);
+- a flat folder of files as an LMS exports them, student id taken from each file
+  name by ``--pattern``, a regular expression with a ``student_id`` group, as
+  ``nbgrader zip_collect`` does. The default, :data:`PATTERN`, reads
+  ``<student_id>_<anything>.ipynb`` (``ada_dense.ipynb``, ``ada_dense (1).ipynb``);
+  Canvas-style names ``doe_12345_67890_dense.ipynb`` need
+  ``--pattern '^[^_]+_(?P<student_id>\\d+)_'``;
+- a zip of either, unpacked into a temporary folder first.
+
+A renamed notebook (the only ``.ipynb`` a student sent, under another name) is
+graded and reported; of several notebooks, the one with the right name wins, else
+the newest, and the others are reported as duplicates; other files are reported
+as stray; files that match no student are reported and not graded.
+"""
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PATTERN = r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?P<file_id>.*)$"
+IGNORED = {".DS_Store", "Thumbs.db", "timestamp.txt"}
+MAX_NOTEBOOK_MB = 50
+
+
+@dataclass
+class Submission:
+    student: str
+    path: Path = None  # the notebook to grade, or None if there is none
+    notes: list = field(default_factory=list)  # what the student and instructor read
+    timestamp: str = None  # nbgrader timestamp.txt, if any
+
+
+@dataclass
+class Collection:
+    submissions: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)  # files that name no student
+    layout: str = ""
+
+
+def safe_id(name):
+    """A student id fit for a folder name and the gradebook."""
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", name).strip("._") or "unknown"
+
+
+def choose(student, files, notebook, base, names=None):
+    """Pick the notebook to grade among a student's files; note everything else.
+
+    ``names`` maps a file to the name it stands for (an LMS file's ``file_id``).
+    """
+    names = names or {}
+    sub = Submission(student)
+    notebooks = [f for f in files if f.suffix == ".ipynb" and ".ipynb_checkpoints" not in f.parts]
+    exact = [f for f in notebooks if names.get(f, f.name) == notebook]
+    for f in files:
+        if f.name in IGNORED or ".ipynb_checkpoints" in f.parts:
+            continue
+        if f.suffix != ".ipynb":
+            sub.notes.append(f"stray file not graded: {f.relative_to(base)}")
+    if not notebooks:
+        sub.notes.append(f"no notebook was submitted (expected {notebook})")
+        return sub
+    ranked = exact + sorted(set(notebooks) - set(exact), key=lambda f: f.stat().st_mtime,
+                            reverse=True)
+    sub.path = ranked[0]
+    if not exact:
+        sub.notes.append(f"the notebook was renamed: graded {sub.path.name} as {notebook}")
+    for f in ranked[1:]:
+        sub.notes.append(f"duplicate notebook not graded: {f.relative_to(base)} "
+                         f"(graded {sub.path.name})")
+    if sub.path.stat().st_size > MAX_NOTEBOOK_MB * 2 ** 20:
+        sub.notes.append(f"the notebook is larger than {MAX_NOTEBOOK_MB} MB and was not graded")
+        sub.path = None
+    return sub
+
+
+def _nbgrader_root(root, assignment):
+    """The folder of student folders, if ``root`` is in nbgrader's layout."""
+    for candidate in (root / "submitted", root):
+        if candidate.is_dir() and any((d / assignment).is_dir() for d in candidate.iterdir()
+                                      if d.is_dir()):
+            return candidate
+    return None
+
+
+def collect(source, assignment, notebook, pattern=PATTERN, unpack_to=None):
+    """Every submission in ``source`` (folder or zip) for ``assignment``'s ``notebook``."""
+    source = Path(source)
+    if source.is_file() and zipfile.is_zipfile(source):
+        target = Path(unpack_to) / "unzipped"
+        with zipfile.ZipFile(source) as z:
+            for info in z.infolist():  # never write outside the target (zip slip)
+                name = Path(info.filename)
+                if name.is_absolute() or ".." in name.parts or info.is_dir():
+                    continue
+                z.extract(info, target)
+        source = target
+        top = [p for p in source.iterdir() if not p.name.startswith("__MACOSX")]
+        if len(top) == 1 and top[0].is_dir() and not _nbgrader_root(source, assignment):
+            source = top[0]
+    if not source.is_dir():
+        raise FileNotFoundError(f"{source} is neither a folder nor a zip file")
+    root = _nbgrader_root(source, assignment)
+    if root is not None:
+        return _collect_nbgrader(root, assignment, notebook)
+    return _collect_flat(source, notebook, pattern)
+
+
+def _collect_nbgrader(root, assignment, notebook):
+    found = Collection(layout="nbgrader submitted/<student>/<assignment>/")
+    for folder in sorted(d for d in root.iterdir() if d.is_dir()):
+        work = folder / assignment
+        if not work.is_dir():
+            continue
+        files = sorted(p for p in work.rglob("*") if p.is_file())
+        sub = choose(safe_id(folder.name), files, notebook, root)
+        if sub.student != folder.name:
+            sub.notes.append(f"the folder name {folder.name!r} was used as id {sub.student!r}")
+        stamp = work / "timestamp.txt"
+        if stamp.is_file():
+            sub.timestamp = stamp.read_text().strip()[:64]
+        found.submissions.append(sub)
+    return found
+
+
+def _collect_flat(folder, notebook, pattern):
+    found = Collection(layout=f"flat files, student id from the name by {pattern!r}")
+    regex = re.compile(pattern)
+    by_student, names = {}, {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.name in IGNORED or "__MACOSX" in path.parts:
+            continue
+        match = regex.search(path.name)
+        if not match or not match.group("student_id"):
+            found.unmatched.append(str(path.relative_to(folder)))
+            continue
+        by_student.setdefault(safe_id(match.group("student_id")), []).append(path)
+        if "file_id" in match.groupdict() and match.group("file_id"):
+            names[path] = match.group("file_id")
+    for student, files in sorted(by_student.items()):
+        found.submissions.append(choose(student, files, notebook, folder, names))
+    return found

@@ -1,0 +1,63 @@
+"""The ``grade`` and ``check`` sub-commands of ``rnn-course``."""
+import os
+
+
+def _grade(args):
+    from .limits import Limits
+    from .pipeline import run
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory, output_cap=args.output_cap)
+    executor = None
+    if args.scheduler:
+        from distributed import Client
+        executor = Client(args.scheduler).get_executor()
+    ctx = run(assignment=args.assignment, submissions=args.submissions, course=args.course,
+              db_url=args.db, out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
+              force=args.force, executor=executor, quiet=args.quiet)
+    out = ctx["out"]
+    print(ctx["summary"])
+    print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
+          f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
+    print(f"gradebook: {ctx['db_url']}\ngrades:    {out / 'grades.csv'}\n"
+          f"feedback:  {out / 'feedback'}/<student>.html\nhistogram: {out / 'histogram.png'}")
+    return 0
+
+
+def _check(args):
+    from .check import run
+    return 1 if run(args.notebook) else 0
+
+
+def add_parser(sub):
+    p = sub.add_parser(
+        "grade", help="grade a whole class in parallel, safely, into the nbgrader gradebook",
+        description="Grade every submission of ASSIGNMENT: each notebook runs in its own "
+                    "process under time and memory limits, the checks are judged in this "
+                    "process, results go to the nbgrader gradebook, grades.csv, per-student "
+                    "feedback HTML, summary.txt and histogram.png. See docs/grading.md.")
+    p.add_argument("assignment", help="assignment id, e.g. 01_dense")
+    p.add_argument("submissions", help="nbgrader submitted/ folder, a flat folder of LMS files, or a zip")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count(),
+                   help="students graded at once (default: the number of cores)")
+    p.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--notebook-timeout", type=float, default=300,
+                   help="seconds per notebook, restarts included (default 300)")
+    p.add_argument("--memory", type=int, default=2048, help="MB of memory per student process")
+    p.add_argument("--output-cap", type=int, default=20000, help="characters of output kept per cell")
+    p.add_argument("--course", help="nbgrader course folder (default: ./ if it has "
+                                    "nbgrader_config.py, else the repository's course/)")
+    p.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///<course>/gradebook.db)")
+    p.add_argument("--out", help="folder for grades.csv, feedback, summary (default: "
+                                 "<course>/grading/<assignment>)")
+    p.add_argument("--pattern", help="regex with a student_id group for flat/zip files "
+                                     "(default: '<student_id>_<file>')")
+    p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.add_argument("--scheduler", help="a dask.distributed scheduler address to grade on")
+    p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.set_defaults(handler=_grade)
+
+    p = sub.add_parser("check", help="run your notebook's visible checks (no hidden tests)",
+                       description="Run a notebook in a fresh process and print the visible "
+                                   "checks' results per graded function, in a few seconds.")
+    p.add_argument("notebook", help="your notebook, e.g. dense.ipynb")
+    p.set_defaults(handler=_check)

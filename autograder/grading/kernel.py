@@ -1,0 +1,280 @@
+"""The student's process: runs one notebook's cells and the probes, nothing else.
+
+This file is started as a script (``python -I kernel.py WORKDIR``) and imports
+only the standard library and NumPy, so it works without the instructor's
+package. It never sees an expected value: the parent sends code cells, then, per
+grade cell, the probe module's source text with the case specs and input arrays,
+and receives plain outputs back. Judging happens in the parent.
+
+Before any student code runs it applies the limits it is given (address space,
+file size, no core dumps), redirects the process's stdout and stderr to a file,
+and installs an audit hook that refuses to open the instructor's files (reference
+solutions, hidden tests, golden values, other students' work), to write outside
+its working folder, or to start programs. The hook is defence in depth: the
+comparison with expected values never happens here, so the worst a student who
+escapes it can do is break their own process.
+
+Wire format (both directions, on two pipes): a 4-byte big-endian length, a JSON
+header, and, if the header says ``"npz": n``, n bytes of an ``.npz`` file read
+with ``allow_pickle=False``. No pickle anywhere.
+"""
+import io
+import json
+import os
+import struct
+import sys
+
+MAX_MESSAGE = 512 * 2 ** 20  # a message larger than this is treated as a broken process
+
+
+# ---------------------------------------------------------------- wire format
+def _read_exact(fd, n):
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the pipe")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def pack(header, arrays=None):
+    """One message: header (JSON-able dict) plus optional {name: ndarray}."""
+    payload = b""
+    if arrays:
+        import numpy as np
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        payload = buf.getvalue()
+        header = dict(header, npz=len(payload))
+    head = json.dumps(header).encode()
+    return struct.pack(">I", len(head)) + head + payload
+
+
+def unpack_arrays(payload):
+    import numpy as np
+    with np.load(io.BytesIO(payload), allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def receive(fd):
+    """Read one message: (header, arrays)."""
+    (n,) = struct.unpack(">I", _read_exact(fd, 4))
+    if n > MAX_MESSAGE:
+        raise ValueError(f"message header of {n} bytes")
+    header = json.loads(_read_exact(fd, n))
+    arrays = {}
+    if header.get("npz"):
+        if not 0 < header["npz"] <= MAX_MESSAGE:
+            raise ValueError("message too large")
+        arrays = unpack_arrays(_read_exact(fd, header["npz"]))
+    return header, arrays
+
+
+# ---------------------------------------------------------------- output capture
+class Capped(io.TextIOBase):
+    """A text stream that keeps the first ``cap`` characters of each cell's output."""
+
+    def __init__(self, name, cap):
+        self.name, self.cap, self.parts, self.size, self.dropped = name, cap, [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.cap - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def take(self):
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more characters of output were cut by the grader]\n"
+        self.parts, self.size, self.dropped = [], 0, 0
+        return text
+
+
+# ---------------------------------------------------------------- the guard
+def install_guard(workdir, deny_read, allow_read):
+    """Refuse reads of the instructor's files, writes outside ``workdir``, new programs."""
+    workdir = os.path.realpath(workdir)
+    deny_read = [os.path.realpath(p) for p in deny_read]
+    allow_read = [os.path.realpath(p) for p in allow_read]
+    blocked_modules = ("solutions", "autograder.suites", "autograder.mutants",
+                       "autograder.keras_golden", "autograder.hidden", "autograder.grading",
+                       "autograder.golden_values")
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    realpath, startswith, PermErr = os.path.realpath, str.startswith, PermissionError
+
+    def inside(path, roots):
+        return any(path == r or startswith(path, r + os.sep) for r in roots)
+
+    def check_path(path, writing):
+        if isinstance(path, int):
+            return
+        try:
+            path = realpath(os.fsdecode(path))
+        except Exception:
+            return
+        if writing and not inside(path, [workdir, "/dev/null"]):
+            raise PermErr(f"the grader does not let a notebook write outside its folder: {path}")
+        if inside(path, deny_read) and not inside(path, allow_read):
+            raise PermErr(f"the grader does not let a notebook read {path}")
+
+    def hook(event, args):
+        if event == "open":
+            path, mode, flags = args
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
+                (flags or 0) & write_flags)
+            check_path(path, writing)
+        elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod",
+                       "os.symlink", "os.link", "os.truncate", "shutil.rmtree", "os.utime"):
+            check_path(args[0], True)
+            if event in ("os.rename", "os.symlink", "os.link"):
+                check_path(args[1], True)
+        elif event in ("os.listdir", "os.scandir"):
+            path = args[0] if args and args[0] is not None else "."
+            if not isinstance(path, int):
+                path = realpath(os.fsdecode(path))
+                if not any(inside(a, [path]) for a in allow_read):  # listing a parent of an allowed file
+                    check_path(path, False)
+        elif event == "import":
+            name = args[0] or ""
+            if any(name == m or startswith(name, m + ".") for m in blocked_modules):
+                raise ImportError(f"the grader does not let a notebook import {name}")
+        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
+                       "os.spawn", "os.fork", "os.forkpty", "pty.spawn", "os.kill", "os.killpg"):
+            raise PermErr(f"the grader does not let a notebook start or signal programs ({event})")
+
+    sys.addaudithook(hook)
+
+
+def apply_limits(memory_mb, file_mb):
+    import resource
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if file_mb:
+        n = int(file_mb * 2 ** 20)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))
+    if memory_mb:
+        n = int(memory_mb * 2 ** 20)
+        resource.setrlimit(resource.RLIMIT_AS, (n, n))
+
+
+# ---------------------------------------------------------------- running cells
+def _transform(source):
+    """IPython syntax (%magics, !shell) to Python; IPython is imported only if needed."""
+    if not any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+        return source
+    from IPython.core.inputtransformer2 import TransformerManager
+    return TransformerManager().transform_cell(source)
+
+
+def run_cell(source, namespace, out, err):
+    """Execute one cell as a notebook would; return its outputs as a small dict."""
+    import ast
+    import traceback
+    result = {"error": None, "value": None}
+    try:
+        tree = ast.parse(_transform(source), "<cell>", "exec")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        if last is not None:
+            value = eval(compile(last, "<cell>", "eval"), namespace)
+            if value is not None:
+                result["value"] = repr(value)[:2000]
+    except SystemExit as exc:
+        result["error"] = {"ename": "SystemExit", "evalue": str(exc)[:500], "traceback": ""}
+    except BaseException as exc:  # the student's error is recorded; the notebook goes on
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        result["error"] = {"ename": type(exc).__name__, "evalue": str(exc)[:500],
+                           "traceback": "".join(tb[-3:])[-3000:]}
+    result["stdout"], result["stderr"] = out.take(), err.take()
+    return result
+
+
+def run_probes(message, arrays, namespace, probe_modules):
+    """Run a grade cell's cases; return (header, arrays) of plain outputs."""
+    import numpy as np
+    key = message["probe_hash"]
+    if key not in probe_modules:
+        module = {"__name__": "grader_probes"}
+        exec(compile(message["probe_source"], "<probes>", "exec"), module)
+        probe_modules[key] = module
+    run = probe_modules[key]["run"]
+    outputs, out_arrays = [], {}
+    for i, case in enumerate(message["cases"]):
+        mine = {k.split("/", 1)[1]: v for k, v in arrays.items() if k.startswith(f"c{i}/")}
+        result = run(namespace, case["probe"], case["spec"], mine)
+        flat = {}
+        for name, value in result.items():
+            if isinstance(value, str):
+                flat[name] = {"s": value[:2000]}
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
+                ref = f"o{len(out_arrays)}"
+                out_arrays[ref] = np.ascontiguousarray(value)
+                flat[name] = {"a": ref}
+            else:
+                flat[name] = {"s": "type:" + type(value).__name__}
+        outputs.append(flat)
+    return {"outputs": outputs}, out_arrays
+
+
+def serve(config):
+    workdir = config["workdir"]
+    os.chdir(workdir)
+    cmd_fd, res_fd = config["fds"]
+    # The student's prints (and any C-level writes) go to a file, never to our pipes.
+    log = os.open(os.path.join(workdir, "kernel-output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
+    sys.stdout, sys.stderr = out, err
+    apply_limits(config["memory_mb"], config["file_mb"])
+    import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
+    install_guard(workdir, config["deny_read"], config["allow_read"])
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__,
+                 "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
+    probe_modules = {}
+    _write_all(res_fd, pack({"ready": True}))
+    while True:
+        message, arrays = receive(cmd_fd)
+        op = message["op"]
+        if op == "exec":
+            reply, reply_arrays = run_cell(message["source"], namespace, out, err), None
+        elif op == "probe":
+            try:
+                reply, reply_arrays = run_probes(message, arrays, namespace, probe_modules)
+            except MemoryError:
+                reply, reply_arrays = {"failure": "MemoryError while running the checks"}, None
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                reply, reply_arrays = {"failure": f"{type(exc).__name__}: {str(exc)[:500]}"}, None
+            reply["stdout"], reply["stderr"] = out.take(), err.take()
+        elif op == "exit":
+            break
+        else:
+            reply, reply_arrays = {"failure": f"unknown op {op}"}, None
+        reply["seq"] = message["seq"]
+        _write_all(res_fd, pack(reply, reply_arrays))
+
+
+if __name__ == "__main__":
+    serve(json.loads(sys.argv[1]))

@@ -1,0 +1,17 @@
+"""The limits every student process runs under; each is a command-line option."""
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout: float = 60.0  # seconds for one cell, or one grade cell's checks
+    notebook_timeout: float = 300.0  # seconds for the whole notebook, restarts included
+    memory_mb: int = 2048  # address space of the student process (RLIMIT_AS)
+    file_mb: int = 64  # largest file the student process may write (RLIMIT_FSIZE)
+    output_cap: int = 20_000  # characters of stdout/stderr kept per cell
+    max_reply_mb: int = 256  # outputs one grade cell may send back
+    restarts: int = 3  # fresh processes after a crash or a timeout, per notebook
+    start_timeout: float = 30.0  # seconds for a student process to start
+
+    def as_dict(self):
+        return asdict(self)

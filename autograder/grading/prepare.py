@@ -1,0 +1,105 @@
+"""Read a submitted notebook and turn it into a plan: which cells run, where each grade cell is.
+
+The plan is the student's cells in their order, with three substitutions that
+plain nbgrader also makes or that keep grading honest:
+
+- a grade cell (found by its ``grade_id``) is never run from the student's copy;
+  it becomes a ``grade`` step judged from the trusted cell, and an edited one is
+  reported;
+- a read-only cell (setup, imports) runs with the course's source, as nbgrader's
+  ``OverwriteCells`` does;
+- a cell tagged ``demo`` (live Keras, long training) is skipped.
+
+Grade cells the student deleted are graded at the end and reported. A file that is
+not JSON, or not a notebook, becomes a plan with no steps and a clear reason.
+"""
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+from .trusted import released_source
+
+DEMO_TAG = "demo"
+
+
+@dataclass
+class Plan:
+    steps: list = field(default_factory=list)  # ("exec", cell index, source) | ("grade", grade_id)
+    problems: list = field(default_factory=list)  # what a student reads about their file
+    fatal: str = ""  # the notebook could not be read at all
+    answers: dict = field(default_factory=dict)  # grade_id -> checksum of the student's cell
+    notebook: object = None  # the parsed notebook (for the autograded copy)
+    skipped_demo: int = 0
+
+
+def read(data):
+    """Bytes of a submitted file -> (notebook or None, reason)."""
+    try:
+        raw = json.loads(data.decode("utf-8", errors="strict"))
+    except UnicodeDecodeError:
+        return None, "the file is not a notebook (it is not UTF-8 text)"
+    except json.JSONDecodeError as exc:
+        return None, f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}): " \
+                     "was it edited by hand or truncated while uploading?"
+    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+        return None, "the file is JSON but not a Jupyter notebook (no cells)"
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # nbformat raises several kinds on odd files
+        return None, f"the file is not a readable notebook ({type(exc).__name__}: {exc})"[:300]
+    if not isinstance(nb.get("cells"), list):
+        return None, "the file is not a readable notebook"
+    return nb, ""
+
+
+def plan(data, trusted):
+    """The plan for one submitted file (bytes) against the trusted cells."""
+    nb, reason = read(data)
+    if nb is None:
+        return Plan(fatal=reason)
+    p = Plan(notebook=nb)
+    if not nb.cells:
+        p.problems.append("the notebook is empty: nothing could be graded")
+    graded = {c.grade_id: c for c in trusted.grade_cells}
+    seen = set()
+    from nbgrader.utils import compute_checksum
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        source = cell.get("source", "") if isinstance(cell.get("source"), str) else ""
+        if grade_id in graded:
+            if grade_id in seen:
+                p.problems.append(f"grade cell {grade_id} appears twice; the copy at cell "
+                                  f"{index + 1} was ignored")
+                continue
+            seen.add(grade_id)
+            trusted_cell = graded[grade_id]
+            if trusted_cell.kind == "manual":
+                p.answers[grade_id] = compute_checksum(cell)
+                continue
+            if source.strip() not in (trusted_cell.source.strip(), released_source(trusted_cell.source)):
+                p.problems.append(f"grade cell {grade_id} was edited; the course's copy was "
+                                  "used and your edits were ignored")
+            p.steps.append(("grade", grade_id))
+        elif grade_id in trusted.locked:
+            if source.strip() != trusted.locked[grade_id].strip():
+                p.problems.append(f"read-only cell {grade_id} was edited; the course's copy ran")
+            p.steps.append(("exec", index, trusted.locked[grade_id]))
+        elif cell.get("cell_type") != "code":
+            if grade_id in trusted.solution_ids:
+                p.answers[grade_id] = compute_checksum(cell)
+            continue
+        elif DEMO_TAG in (cell.get("metadata", {}).get("tags") or []):
+            p.skipped_demo += 1
+        else:
+            if grade_id in trusted.solution_ids:
+                p.answers[grade_id] = compute_checksum(cell)
+            p.steps.append(("exec", index, source))
+    for grade_cell in trusted.grade_cells:
+        if grade_cell.grade_id not in seen:
+            p.problems.append(f"grade cell {grade_cell.grade_id} was deleted from the notebook; "
+                              "it was graded from the course's copy after the last cell")
+            if grade_cell.kind == "code":
+                p.steps.append(("grade", grade_cell.grade_id))
+    return p

@@ -1,0 +1,216 @@
+"""The parent's handle on one student process: start it, send a cell or a probe, time it out.
+
+A student process is a fresh ``python -I`` running :mod:`autograder.grading.kernel`
+(no Jupyter kernel: no ZeroMQ, no IPython unless a cell uses a magic). It starts
+in about 0.1 s. Every request waits at most the per-cell limit and never past the
+notebook's deadline; a process that overruns is killed with its whole process
+group, and the caller decides whether to start a fresh one.
+"""
+import hashlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .. import probes
+from . import kernel
+
+KERNEL = Path(kernel.__file__)
+PROBE_SOURCE = Path(probes.__file__).read_text()
+PROBE_HASH = hashlib.sha256(PROBE_SOURCE.encode()).hexdigest()[:16]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProcessDied(Exception):
+    """The student process exited, was killed, or sent garbage."""
+
+
+class TimedOut(Exception):
+    """A request ran past its time limit; the process has been killed."""
+
+
+def child_env(threads=1, tmpdir=None):
+    """A small environment: one BLAS thread, grading flag set, no inherited Python config."""
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "USER")}
+    threads = str(threads)
+    env.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
+               NUMEXPR_NUM_THREADS=threads, VECLIB_MAXIMUM_THREADS=threads,
+               NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2",
+               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    if tmpdir:
+        env["TMPDIR"] = str(tmpdir)
+    return env
+
+
+def deny_list(extra=()):
+    """What a student process may not read: the course's instructor side, and ``extra``."""
+    auto = ROOT / "autograder"
+    return ([str(ROOT / "solutions"), str(ROOT / "course"), str(ROOT / "tests"), str(ROOT / ".git"),
+             str(auto / "suites"), str(auto / "mutants"), str(auto / "keras_golden"),
+             str(auto / "grading"), str(auto / "hidden.py"), str(auto / "data")]
+            + [str(p) for p in extra])
+
+
+def allow_list():
+    """Exceptions to the deny list: the visible cases students are given anyway."""
+    return [str(p) for p in (ROOT / "autograder" / "data").glob("visible_*.json")]
+
+
+class StudentProcess:
+    """One running student process."""
+
+    def __init__(self, workdir, limits, deny=(), env=None):
+        self.workdir, self.limits, self.seq = Path(workdir), limits, 0
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        cmd_r, self._cmd_w = os.pipe()
+        self._res_r, res_w = os.pipe()
+        config = {"workdir": str(self.workdir), "fds": [cmd_r, res_w],
+                  "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+                  "output_cap": limits.output_cap, "deny_read": deny_list(deny),
+                  "allow_read": allow_list()}
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=self.workdir,
+            env=env or child_env(tmpdir=self.workdir), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, pass_fds=(cmd_r, res_w), start_new_session=True)
+        os.close(cmd_r)
+        os.close(res_w)
+        self._buffer = b""
+        self._wait_ready(limits.start_timeout)
+
+    # -- requests
+    def _wait_ready(self, timeout):
+        header, _ = self._receive(time.monotonic() + timeout)
+        if not header.get("ready"):
+            raise ProcessDied("the student process did not start")
+
+    def request(self, header, arrays=None, timeout=None):
+        """Send one request and wait for its reply (at most ``timeout`` seconds)."""
+        self.seq += 1
+        header = dict(header, seq=self.seq)
+        try:
+            kernel._write_all(self._cmd_w, kernel.pack(header, arrays))
+        except (BrokenPipeError, OSError):
+            raise ProcessDied(self._death())
+        reply, out = self._receive(time.monotonic() + timeout)
+        if reply.get("seq") != self.seq:
+            raise ProcessDied("the student process answered out of turn")
+        return reply, out
+
+    def exec_cell(self, source, timeout):
+        return self.request({"op": "exec", "source": source}, timeout=timeout)[0]
+
+    def probe(self, cases, timeout):
+        """Run cases (``autograder.cases.Case``) next to the student's code; plain outputs back."""
+        arrays, specs = {}, []
+        for i, case in enumerate(cases):
+            specs.append({"probe": case.probe, "spec": case.spec})
+            arrays.update({f"c{i}/{k}": v for k, v in case.arrays.items()})
+        reply, out = self.request({"op": "probe", "probe_source": PROBE_SOURCE,
+                                   "probe_hash": PROBE_HASH, "cases": specs}, arrays, timeout)
+        if "failure" in reply:
+            return reply, None
+        outputs = []
+        for flat in reply.get("outputs", [])[:len(cases)]:
+            outputs.append(decode(flat, out))
+        return reply, outputs
+
+    # -- reading with a deadline
+    def _read(self, n, deadline):
+        while len(self._buffer) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                raise TimedOut()
+            ready, _, _ = select.select([self._res_r], [], [], min(left, 1.0))
+            if not ready:
+                if self.proc.poll() is not None:
+                    raise ProcessDied(self._death())
+                continue
+            chunk = os.read(self._res_r, 1 << 20)
+            if not chunk:
+                raise ProcessDied(self._death())
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def _receive(self, deadline):
+        import struct
+        (n,) = struct.unpack(">I", self._read(4, deadline))
+        if n > kernel.MAX_MESSAGE:
+            self.kill()
+            raise ProcessDied("the student process sent a malformed message")
+        try:
+            header = json.loads(self._read(n, deadline))
+            arrays = {}
+            if header.get("npz"):
+                size = int(header["npz"])
+                if not 0 < size <= self.limits.max_reply_mb * 2 ** 20:
+                    self.kill()
+                    raise ProcessDied(f"the student process sent {size} bytes of outputs")
+                arrays = kernel.unpack_arrays(self._read(size, deadline))
+        except (ValueError, TypeError, OSError) as exc:  # bad JSON, pickled or broken npz
+            self.kill()
+            raise ProcessDied(f"the student process sent a malformed message ({exc})")
+        if not isinstance(header, dict):
+            self.kill()
+            raise ProcessDied("the student process sent a malformed message")
+        return header, arrays
+
+    def _death(self):
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return "the student process stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            why = {"SIGKILL": " (killed: out of memory, or by a limit)",
+                   "SIGSEGV": " (a segmentation fault)", "SIGABRT": " (aborted)"}.get(name, "")
+            return f"the student process died with signal {name}{why}"
+        return f"the student process exited with code {code} (os._exit or exit() in the notebook?)"
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # our own child's group only
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                kernel._write_all(self._cmd_w, kernel.pack({"op": "exit", "seq": 0}))
+                self.proc.wait(timeout=1)
+            except Exception:
+                pass
+        self.kill()
+        for fd in (self._cmd_w, self._res_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def decode(flat, arrays):
+    """Turn one case's wire outputs back into {key: ndarray or str}, refusing anything else."""
+    import numpy as np
+    out = {}
+    if not isinstance(flat, dict):
+        return {"error": "error:the student process returned malformed outputs"}
+    for key, value in flat.items():
+        if isinstance(value, dict) and isinstance(value.get("s"), str):
+            out[key] = value["s"]
+        elif isinstance(value, dict) and value.get("a") in arrays:
+            array = arrays[value["a"]]
+            out[key] = array if array.dtype.kind in "biufc" else "type:unsupported array"
+        else:
+            out[key] = "type:malformed output"
+    if "error" in out and not isinstance(out["error"], str):
+        out["error"] = "error:malformed"
+    return out
