@@ -46,6 +46,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 ASSIGNMENTS = ROOT / "assignments"
 SOURCE = ROOT / "course" / "source"
+AUTHORING = ROOT / "course" / "authoring"
 MANIFEST = "BUNDLE.json"
 MIN_BODY_CHARS = 40  # shorter reference bodies (``return sigmoid(z)``) are too generic to scan for
 MIN_LINE_CHARS = 30  # same for lines of the suites
@@ -235,7 +236,7 @@ def import_problems(package_dir):
         tree = ast.parse(path.read_text())
         stack = list(tree.body)
         while stack:
-            node = stack.pop()
+            node = stack.pop(0)
             if isinstance(node, (ast.If, ast.Try)):
                 stack += node.body + node.orelse + getattr(node, "finalbody", []) + [
                     s for h in getattr(node, "handlers", []) for s in h.body]
@@ -531,9 +532,28 @@ def _code_lines(path):
     return [(n, _norm(lines[n - 1])) for n in sorted(code)]
 
 
+def _significant_digits(v):
+    mantissa = repr(abs(float(v))).split("e")[0].replace(".", "").lstrip("0")
+    return len(mantissa)
+
+
 def _distinctive(value):
-    return (isinstance(value, np.ndarray) and value.dtype.kind in "fiub" and value.size >= MIN_ARRAY_SIZE
-            and len(np.unique(value)) >= MIN_ARRAY_SIZE)
+    """Whether an array is worth looking for: it cannot turn up in a bundle by chance.
+
+    Three or more entries with three or more distinct values, or (for a hidden loss,
+    a norm) floats that each carry at least 8 significant digits; never a sequence
+    with a constant step.
+    """
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub" or value.size == 0:
+        return False
+    flat = value.ravel().astype(np.float64)
+    steps = np.diff(flat)
+    if flat.size >= MIN_ARRAY_SIZE and np.all(steps == steps[0]):
+        return False  # a constant step (0, 1, ..., 9; a linspace) can turn up anywhere
+    if value.size >= MIN_ARRAY_SIZE and len(np.unique(value)) >= MIN_ARRAY_SIZE:
+        return True
+    return value.dtype.kind == "f" and all(np.isfinite(v) and _significant_digits(v) >= 8
+                                           for v in value.ravel())
 
 
 def secrets(release=(), modules=None):
@@ -542,13 +562,16 @@ def secrets(release=(), modules=None):
     - every body of a function, class and method in ``solutions/`` (except those of
       the released blocks, which the bundle holds on purpose) and in
       ``autograder/mutants``, as whitespace-normalised text and as an AST;
-    - the text of every HIDDEN TESTS region of the instructor notebooks and every
-      code line of ``autograder/suites``;
+    - the text of every HIDDEN TESTS region, solution region and model answer
+      (a manually graded cell's text) of the instructor notebooks, and every code
+      line of ``autograder/suites`` that the notebooks' authoring specs do not also
+      hold (a data generator shared by a notebook and its checks is public);
     - every array of the Keras golden files and every expected array of every
       hidden case.
     Bodies under MIN_BODY_CHARS characters, lines under MIN_LINE_CHARS, and arrays
-    with fewer than MIN_ARRAY_SIZE entries or distinct values are too generic to be
-    an answer (``return sigmoid(z)``, ``[0., 0., 0.]``); they are listed in ``skipped``.
+    that could turn up by chance (see :func:`_distinctive`: ``[0., 0., 0.]``, a loss
+    of exactly 0.5) are too generic to be an answer (``return sigmoid(z)``); they
+    are listed in ``skipped``.
     """
     import solutions
     from . import golden, mutants, suites
@@ -571,8 +594,11 @@ def secrets(release=(), modules=None):
             else:
                 found.bodies.append((label, text))
                 found.dumps[_body_dump(body)] = label
-    public_text = _norm("\n".join((PACKAGE / f"{m}.py").read_text()
-                                  for m in layout.public_modules(PACKAGE)))
+    # Suite lines the instructor also wrote into a notebook (a data generator shared by
+    # the notebook and its checks) are public by design.
+    public_text = _norm("\n".join([(PACKAGE / f"{m}.py").read_text()
+                                   for m in layout.public_modules(PACKAGE)]
+                                  + [p.read_text() for p in sorted(AUTHORING.glob("*/*.py"))]))
     for info in pkgutil.iter_modules(suites.__path__):
         path = Path(info.module_finder.path, f"{info.name}.py")
         for number, line in _code_lines(path):
@@ -584,6 +610,19 @@ def secrets(release=(), modules=None):
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             for region in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", source, re.S):
                 found.texts.append((f"hidden tests of {nb.parent.name}/{nb.name}", _norm(region)))
+            nbg = cell.get("metadata", {}).get("nbgrader", {})
+            if not nbg.get("solution"):
+                continue
+            where = f"{nb.parent.name}/{nb.name} cell {nbg.get('grade_id')}"
+            if cell["cell_type"] == "markdown":
+                answer = _norm(source)
+                if len(answer) >= MIN_BODY_CHARS:
+                    found.texts.append((f"model answer of {where}", answer))
+            if nb.parent.name in release:
+                continue  # released blocks: the bundle holds these bodies on purpose
+            for region in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", source, re.S):
+                if len(_norm(region)) >= MIN_BODY_CHARS:
+                    found.texts.append((f"solution region of {where}", _norm(region)))
     for path in sorted(golden.DATA.glob("keras_*.npz")):
         with np.load(path, allow_pickle=False) as f:
             for key in f.files:
@@ -700,8 +739,9 @@ def audit(root, found):
     needles = []
     for label, arr in found.arrays:
         flat = arr.ravel()
-        raw = {flat.astype(dt).tobytes() for dt in (("<f8", "<f4") if flat.dtype.kind == "f"
-                                                     else ("<i8", "<i4", "<f8"))}
+        dtypes = ("<f8", "<f4") if flat.dtype.kind == "f" else ("<i8", "<i4", "<f8")
+        # 4-byte copies of fewer than 3 numbers are too short to mean anything.
+        raw = {flat.astype(dt).tobytes() for dt in dtypes if flat.size >= MIN_ARRAY_SIZE or dt == "<f8"}
         needles.append((label, [float(v) for v in flat], raw))
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         for name, data in _members(str(path.relative_to(root)), path.read_bytes()):

@@ -1,0 +1,403 @@
+"""Does the student bundle work on its own, and does it carry no answer?
+
+The slow tests build a real bundle (``rnn-course bundle``) in a temporary folder,
+install its wheel into a fresh virtual environment and run every visible check of
+every released notebook there, from a folder outside the repository.
+
+How the fresh environment gets NumPy and matplotlib without the network: it is made
+with ``python -m venv --without-pip`` (no ensurepip, under a second), the student
+wheel alone is installed into it with this interpreter's pip (``pip --python VENV
+install --no-deps --no-index WHEEL``), and a ``.pth`` file in it names this
+interpreter's site-packages folder. A path line in a ``.pth`` file only adds that
+folder to ``sys.path``: the ``.pth`` files inside it are not run, so the editable
+install of the instructor package (a ``.pth`` import hook in that folder) stays
+off, and ``autograder`` comes from the student wheel, which sits earlier on the path.
+So ``import solutions`` fails there exactly as it would on a student's machine,
+while NumPy, matplotlib and nbformat are found. Nothing is downloaded; a wheel cache
+(fragile) and ``--system-site-packages`` (the base interpreter here has no NumPy)
+are not needed. If the instructor package was installed non-editable (then the
+reference solutions sit in site-packages itself) the venv tests are skipped: that
+environment cannot model a student's machine this way.
+"""
+import ast
+import io
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import bundle as B
+from autograder import layout
+from autograder.build import ROOT
+
+
+def _required_blocks(assignments):
+    """Blocks the bundled notebooks import, plus the first assignment's (to test a release)."""
+    modules = B.solution_modules()
+    owner = {}
+    for a in modules:
+        for m in modules[a]:
+            for name in B._read_block(a, m).names:
+                owner[name] = a
+    needed = {assignments[0]} if assignments and assignments[0] in modules else set()
+    for a in assignments:
+        for nb in (ROOT / "assignments" / a).glob("*.ipynb"):
+            for cell in json.loads(nb.read_text())["cells"]:
+                src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                for line in src.splitlines():
+                    if line.strip().startswith("from autograder.blocks import"):
+                        names = line.split("import", 1)[1].replace("(", " ").replace(")", " ")
+                        needed |= {owner[n.strip()] for n in names.split(",") if n.strip() in owner}
+    return sorted(needed)
+
+
+# ---- fast: the pieces ----------------------------------------------------------------------
+
+def test_layout_is_consistent():
+    """Is every public module present, and none of them instructor-only?"""
+    pkg = ROOT / "autograder"
+    for name in layout.PUBLIC_MODULES:
+        assert (pkg / f"{name}.py").exists(), f"autograder/{name}.py is listed public but missing"
+        assert f"autograder.{name}" not in layout.INSTRUCTOR_ONLY
+    for name in layout.INSTRUCTOR_ONLY:
+        assert name.split(".")[-1] not in layout.public_modules(pkg), name
+
+
+def test_public_modules_import_only_public_modules(tmp_path):
+    """Does the staged student package import, at module level, only what it contains?"""
+    assignments = B.released_assignments()
+    pkg = B.stage(tmp_path / "src", assignments, _required_blocks(assignments),
+                  "rnn-course-student", "0.0.1")
+    assert B.import_problems(pkg) == []
+    shipped = sorted(p.name for p in pkg.glob("*.py"))
+    expected = sorted(f"{m}.py" for m in layout.public_modules(ROOT / "autograder")
+                      + list(layout.GENERATED_MODULES))
+    assert shipped == expected
+    # A module that reaches for the instructor side is reported.
+    (pkg / "leaky.py").write_text("from .suites import all_tests\nimport solutions.dense\n")
+    problems = B.import_problems(pkg)
+    assert len(problems) == 2 and "autograder.suites" in problems[0], problems
+
+
+def test_released_blocks_are_standalone_copies():
+    """Does a released block run without solutions/, and an unreleased one say it is not out yet?"""
+    from solutions.dense import dense_backward, dense_forward, softmax
+
+    source = B.blocks_source(["01_dense"])
+    tree = ast.parse(source)
+    imported = {n.module if isinstance(n, ast.ImportFrom) else a.name
+                for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in n.names}
+    assert imported <= {"numpy", "autograder.caches"}, imported
+    ns = {}
+    exec(compile(source, "blocks.py", "exec"), ns)
+    rng = np.random.default_rng(0)
+    x, W, b = rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
+    np.testing.assert_array_equal(ns["softmax"](x), softmax(x))
+    y, cache = ns["dense_forward"](x, W, b, "tanh")
+    np.testing.assert_array_equal(y, dense_forward(x, W, b, "tanh")[0])
+    for got, want in zip(ns["dense_backward"](y, cache), dense_backward(y, cache)):
+        np.testing.assert_array_equal(got, want)
+    assert set(ns["__all__"]) == {"sigmoid", "tanh", "relu", "softmax", "dense_forward",
+                                  "dense_backward"}
+    later = [n for n, a in ns["NOT_RELEASED"].items() if a != "01_dense"]
+    assert later, "no unreleased block to test the refusal with"
+    with pytest.raises(ImportError, match="has not released yet") as info:
+        ns["__getattr__"](later[0])
+    assert ns["NOT_RELEASED"][later[0]] in str(info.value)
+    with pytest.raises(AttributeError):
+        ns["__getattr__"]("no_such_block")
+    none = {}
+    exec(compile(B.blocks_source([]), "blocks.py", "exec"), none)
+    assert none["__all__"] == [] and "sigmoid" in none["NOT_RELEASED"]
+
+
+def test_bundle_refuses_what_it_cannot_do(tmp_path):
+    """Does the command refuse an unknown block, a foreign folder and an unreleased assignment?"""
+    first = B.released_assignments()[0]
+    with pytest.raises(B.BundleError, match="no reference module"):
+        B.bundle([first], tmp_path / "a", ["99_nothing"])
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "notes.txt").write_text("mine")
+    with pytest.raises(B.BundleError, match="not empty"):
+        B.bundle([first], tmp_path / "b")
+    assert (tmp_path / "b" / "notes.txt").exists()
+    with pytest.raises(B.BundleError, match="not released yet"):
+        B.bundle(["99_nothing"], tmp_path / "c")
+
+
+def test_notebook_needing_an_unreleased_block_is_refused(tmp_path):
+    """Is a notebook that imports a block the bundle does not release reported, with the fix?"""
+    nb = tmp_path / "late.ipynb"
+    nb.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "source": [
+        "from autograder.blocks import dense_forward\n", "from autograder.hidden import grade\n"]}]}))
+    problems = B.notebook_problems(nb, {"visible", "blocks"}, set(), {"dense_forward": "01_dense"})
+    assert any("--release-blocks 01_dense" in p for p in problems), problems
+    assert any("autograder.hidden" in p for p in problems), problems
+    assert B.notebook_problems(nb, {"visible", "blocks", "hidden"}, {"dense_forward"}, {}) == []
+
+
+@pytest.fixture(scope="module")
+def found():
+    return B.secrets(release=())
+
+
+def test_secrets_cover_every_kind(found):
+    """Does the scan look for reference bodies, mutant bodies, hidden test text and hidden arrays?"""
+    labels = " ".join(label for label, _ in found.bodies)
+    for func in ("sigmoid", "softmax", "dense_forward", "dense_backward"):
+        assert f"solutions.dense.{func}" in labels, func
+    assert "autograder.mutants" in labels
+    texts = [label for label, _ in found.texts]
+    assert any("hidden tests of" in t for t in texts) and any("autograder/suites" in t for t in texts)
+    arrays = [label for label, _ in found.arrays]
+    assert any(label.startswith("keras_01_dense.npz") for label in arrays)
+    assert any("hidden case" in label for label in arrays)
+    assert len(found.bodies) > len(found.skipped) / 2, found.skipped  # skipping is the exception
+
+
+def test_audit_finds_planted_answers(tmp_path, found):
+    """Does the scan find answers hidden in every form: reformatted, as code, compressed, binary?"""
+    import solutions.dense
+    from autograder import golden
+
+    body_label, body_text = next((l, t) for l, t in found.bodies if l.endswith("dense.dense_backward"))
+    source = Path(solutions.dense.__file__).read_text()
+    start = source.index("def dense_backward")
+    func = source[start:]
+    # 1. the body with its whitespace changed, in a markdown file
+    (tmp_path / "notes.md").write_text("\n\n".join(line.strip() for line in func.splitlines()))
+    # 2. as code without its comments or docstring, renamed, inside a zip
+    node = next(n for n in ast.parse(source).body if getattr(n, "name", "") == "dense_backward")
+    node.body = node.body[1:]
+    node.name = "my_backward"
+    with zipfile.ZipFile(tmp_path / "pkg.whl", "w") as z:
+        z.writestr("autograder/extra.py", ast.unparse(node))
+    # 3. a Keras golden array as binary .npy inside a tar.gz
+    keras = golden.load("01_dense")
+    key = sorted(keras)[0]
+    buf = io.BytesIO()
+    np.save(buf, keras[key])
+    with tarfile.open(tmp_path / "data.tar.gz", "w:gz") as t:
+        info = tarfile.TarInfo("data/values.npy")
+        info.size = len(buf.getvalue())
+        t.addfile(info, io.BytesIO(buf.getvalue()))
+    # 4. a hidden case's expected array as JSON text
+    hidden_label, hidden = next((l, a) for l, a in found.arrays if "hidden case" in l and a.size > 3)
+    (tmp_path / "cases.json").write_text(json.dumps({"values": hidden.tolist()}, indent=2))
+    # 5. a hidden test region in a notebook
+    region_label, region = next((l, t) for l, t in found.texts if l.startswith("hidden tests"))
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {},
+                                                               "source": [region]}]}))
+    # 6. an instructor-only file and a byte-compiled file
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "x.py").write_text("")
+    (tmp_path / "cache.pyc").write_bytes(b"")
+    leaks = B.audit(tmp_path, found)
+    text = "\n".join(leaks)
+    assert f"notes.md: {body_label}" in text
+    assert f"pkg.whl!autograder/extra.py: {body_label} (as code" in text
+    assert f"data.tar.gz!data/values.npy: keras_01_dense.npz[{key}] (as binary)" in text
+    assert f"cases.json: {hidden_label} (as text)" in text
+    assert f"nb.ipynb: {region_label}" in text
+    assert "solutions/x.py: an instructor-only file" in text
+    assert "cache.pyc: an instructor-only file" in text
+
+
+def test_released_notebooks_pass_the_audit(tmp_path, found):
+    """Do the released notebooks alone (what students get besides the package) hold no answer?"""
+    for assignment in B.released_assignments():
+        (tmp_path / assignment).mkdir()
+        for nb in (ROOT / "assignments" / assignment).glob("*.ipynb"):
+            (tmp_path / assignment / nb.name).write_bytes(nb.read_bytes())
+    assert B.audit(tmp_path, found) == []
+
+
+def test_bundle_command_is_registered():
+    from autograder.cli import parser
+    args = parser().parse_args(["bundle", "--out", "x", "--release-blocks", "01_dense"])
+    assert args.release_blocks == ["01_dense"] and args.handler is B._run
+
+
+# ---- slow: a real bundle in a fresh environment -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A bundle of every released assignment, with the blocks those notebooks import."""
+    assignments = B.released_assignments()
+    release = _required_blocks(assignments)
+    out = tmp_path_factory.mktemp("bundle") / "students"
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "bundle", *assignments,
+                           "--out", str(out), "--release-blocks", *release],
+                          capture_output=True, text=True, cwd=tmp_path_factory.getbasetemp())
+    assert proc.returncode == 0, proc.stderr
+    return out, assignments, release
+
+
+@pytest.fixture(scope="module")
+def venv(built, tmp_path_factory):
+    """A fresh venv holding only the student wheel (see the module docstring)."""
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    if (purelib / "solutions").is_dir() or (purelib / "autograder").is_dir():
+        pytest.skip("the instructor package is installed non-editable in this environment")
+    out, _, _ = built
+    home = tmp_path_factory.mktemp("student")
+    env_dir = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    python = env_dir / "bin" / "python"
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "zz_third_party.pth").write_text(f"{purelib}\n")
+    wheel = next((out / "packages").glob("*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                    "--no-index", "--quiet", str(wheel)], check=True)
+    return env_dir, home
+
+
+def _student_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _run(venv, *args):
+    env_dir, home = venv
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=home,
+                          env=_student_env())
+
+
+@pytest.mark.slow
+def test_wheel_holds_only_the_public_side(built):
+    """Are the wheel's files exactly the public modules, the visible files and its metadata?"""
+    out, assignments, release = built
+    manifest = json.loads((out / "BUNDLE.json").read_text())
+    assert manifest["assignments"] == assignments
+    assert sorted(manifest["released_blocks"]) == release
+    wheel = next((out / "packages").glob("*.whl"))
+    assert wheel.name.startswith("rnn_course_student-")
+    with zipfile.ZipFile(wheel) as z:
+        names = sorted(n for n in z.namelist() if not n.split("/")[0].endswith(".dist-info"))
+    modules = layout.public_modules(ROOT / "autograder") + list(layout.GENERATED_MODULES)
+    expected = sorted([f"autograder/{m}.py" for m in modules]
+                      + [f"autograder/data/visible_{a}.json" for a in assignments])
+    assert names == expected
+    for a in assignments:
+        for nb in (ROOT / "assignments" / a).glob("*.ipynb"):
+            assert (out / "assignments" / a / nb.name).read_bytes() == nb.read_bytes()
+
+
+@pytest.mark.slow
+def test_bundle_carries_no_answers(built):
+    """Is no unreleased reference body, hidden test text or hidden golden value anywhere in it?
+
+    The scan opens every archive (the wheel, and anything in it). As a control, the
+    released blocks' bodies must be found: the scan does see inside the wheel.
+    """
+    out, _, release = built
+    found = B.secrets(release)
+    assert found.bodies and found.texts and found.arrays
+    assert B.audit(out, found) == []
+    with zipfile.ZipFile(next((out / "packages").glob("*.whl"))) as z:
+        blocks = B._norm(z.read("autograder/blocks.py").decode())
+    assert found.released, "the bundle releases no block: nothing to control the scan with"
+    for label, text in found.released:
+        assert text in blocks, f"{label} should be in the released blocks"
+
+
+@pytest.mark.slow
+def test_student_environment_has_no_instructor_side(venv, built):
+    """In the student venv: do solutions and the hidden checks fail to import, blocks behave?"""
+    _, _, release = built
+    env_dir, home = venv
+    code = f"""
+import importlib, sys
+import autograder
+assert autograder.__file__.startswith({str(env_dir)!r}), autograder.__file__
+for name in {list(layout.INSTRUCTOR_ONLY)!r}:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise SystemExit(name + " is importable in the student environment")
+for name in {layout.public_modules(ROOT / "autograder") + ["blocks"]!r}:
+    importlib.import_module("autograder." + name)
+secret = [m for m in sys.modules if m.split(".")[0] == "solutions"
+          or m in {list(layout.INSTRUCTOR_ONLY)!r}]
+assert not secret, secret
+from autograder import golden
+assert not list(golden.DATA.glob("keras_*.npz"))
+import autograder.blocks as blocks
+assert sorted(blocks.RELEASED) == {release!r}
+for name in blocks.__all__:
+    getattr(blocks, name)
+later = sorted(blocks.NOT_RELEASED)
+if later:
+    try:
+        exec("from autograder.blocks import " + later[0])
+    except ImportError as exc:
+        assert "has not released yet" in str(exc), exc
+        print("refused:", exc)
+    else:
+        raise SystemExit("an unreleased block was importable")
+print("ok")
+"""
+    proc = _run(venv, env_dir / "bin" / "python", "-c", code)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok" in proc.stdout
+    proc = _run(venv, env_dir / "bin" / "python", "-c", "import solutions")
+    assert proc.returncode != 0 and "No module named 'solutions'" in proc.stderr
+
+
+def _visible_functions(assignment):
+    from autograder.suites import modules
+    return list(modules()[assignment].VISIBLE)
+
+
+@pytest.mark.slow
+def test_visible_checks_pass_on_the_reference_in_the_student_environment(venv, built, tmp_path):
+    """Filled with the reference answers, does every released notebook pass every visible check?"""
+    from autograder.submissions import fill, write
+    out, assignments, _ = built
+    env_dir, home = venv
+    paths = []
+    for a in assignments:
+        for nb in sorted((out / "assignments" / a).glob("*.ipynb")):
+            instructor = ROOT / "course" / "source" / a / nb.name
+            paths.append(write(fill(nb, instructor), home / "filled" / a / nb.name))
+            for data in (out / "assignments" / a).iterdir():
+                if data.is_file() and data.suffix != ".ipynb":
+                    (home / "filled" / a / data.name).write_bytes(data.read_bytes())
+    proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *paths)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for a in assignments:
+        for func in _visible_functions(a):
+            assert f"PASS {func}:" in proc.stdout, f"{func} ({a}) was not checked:\n{proc.stdout}"
+    assert "FAIL" not in proc.stdout and "raised" not in proc.stdout, proc.stdout
+
+
+@pytest.mark.slow
+def test_visible_checks_fail_on_the_stubs_in_the_student_environment(venv, built):
+    """As released (stubs), does every visible check fail and say the function is still the stub?"""
+    import nbformat
+    out, assignments, _ = built
+    env_dir, home = venv
+    paths = sorted((out / "assignments").glob("*/*.ipynb"))
+    for path in paths:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *paths)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    for a in assignments:
+        for func in _visible_functions(a):
+            assert f"FAIL {func}:" in proc.stdout, f"{func} ({a}):\n{proc.stdout}"
+    failures = [line for line in proc.stdout.splitlines() if line.startswith("  - case")]
+    assert failures and all("still the stub" in line for line in failures), proc.stdout
+    version = _run(venv, env_dir / "bin" / "rnn-course-student", "--version")
+    assert version.stdout.strip().startswith("rnn-course-student ")
