@@ -582,6 +582,7 @@ def secrets(release=(), modules=None):
                for i in pkgutil.iter_modules(solutions.__path__)]
     sources += [(f"autograder.mutants.{i.name}", Path(i.module_finder.path, f"{i.name}.py"))
                 for i in pkgutil.iter_modules(mutants.__path__)]
+    definitions = []
     for module, path in sources:
         lines = path.read_text().splitlines()
         for qualname, body in _definitions(path):
@@ -589,11 +590,17 @@ def secrets(release=(), modules=None):
             text = _body_text(lines, body)
             if module in released_modules:
                 found.released.append((label, text))
-            elif len(text) < MIN_BODY_CHARS:
-                found.skipped.append(f"{label}: {text!r}")
             else:
-                found.bodies.append((label, text))
-                found.dumps[_body_dump(body)] = label
+                definitions.append((label, text, body))
+    shown = " ".join(text for _, text in found.released)
+    for label, text, body in definitions:
+        if len(text) < MIN_BODY_CHARS:
+            found.skipped.append(f"{label}: {text!r}")
+        elif text in shown:  # a mistake that is a line of a released answer
+            found.skipped.append(f"{label}: part of a released block")
+        else:
+            found.bodies.append((label, text))
+            found.dumps[_body_dump(body)] = label
     # Suite lines the instructor also wrote into a notebook (a data generator shared by
     # the notebook and its checks) are public by design.
     public_text = _norm("\n".join([(PACKAGE / f"{m}.py").read_text()
