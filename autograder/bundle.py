@@ -51,6 +51,7 @@ MANIFEST = "BUNDLE.json"
 MIN_BODY_CHARS = 40  # shorter reference bodies (``return sigmoid(z)``) are too generic to scan for
 MIN_LINE_CHARS = 30  # same for lines of the suites
 MIN_ARRAY_SIZE = 3  # hidden arrays with fewer entries, or fewer distinct values, are not scanned
+MIN_INT_ARRAY_SIZE, MIN_INT_DISTINCT = 6, 4  # the same for integer arrays ([5, 1, 3] is anywhere)
 
 
 class BundleError(Exception):
@@ -540,9 +541,10 @@ def _significant_digits(v):
 def _distinctive(value):
     """Whether an array is worth looking for: it cannot turn up in a bundle by chance.
 
-    Three or more entries with three or more distinct values, or (for a hidden loss,
-    a norm) floats that each carry at least 8 significant digits; never a sequence
-    with a constant step.
+    Floats: three or more entries with three or more distinct values, or (for a hidden
+    loss, a norm) floats that each carry at least 8 significant digits. Integers: six
+    or more entries with four or more distinct values. Never a sequence with a
+    constant step.
     """
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub" or value.size == 0:
         return False
@@ -550,6 +552,8 @@ def _distinctive(value):
     steps = np.diff(flat)
     if flat.size >= MIN_ARRAY_SIZE and np.all(steps == steps[0]):
         return False  # a constant step (0, 1, ..., 9; a linspace) can turn up anywhere
+    if value.dtype.kind in "iub":  # small integers fill any text: ask for more of them
+        return value.size >= MIN_INT_ARRAY_SIZE and len(np.unique(value)) >= MIN_INT_DISTINCT
     if value.size >= MIN_ARRAY_SIZE and len(np.unique(value)) >= MIN_ARRAY_SIZE:
         return True
     return value.dtype.kind == "f" and all(np.isfinite(v) and _significant_digits(v) >= 8
@@ -635,7 +639,13 @@ def secrets(release=(), modules=None):
             for key in f.files:
                 _add_array(found, f"{path.name}[{key}]", f[key])
     for test in suites.all_tests().values():
-        for case in test.hidden():
+        try:
+            cases = test.hidden()
+        except Exception as exc:
+            raise BundleError(f"the hidden cases of {test.grade_id} cannot be built "
+                              f"({type(exc).__name__}: {exc}); the audit needs every hidden value: "
+                              f"fix the suite, or run `rnn-course golden` for its assignment") from exc
+        for case in cases:
             for key, value in case.expected.items():
                 _add_array(found, f"expected {case.names.get(key, key)} of hidden case "
                                   f"{case.label!r} ({test.grade_id})", value)
@@ -800,6 +810,9 @@ def _run(args):
           f"released blocks: {', '.join(manifest['released_blocks']) or 'none'}")
     print(f"checked: no reference body, hidden test or hidden golden value in {len(manifest['files'])} "
           "files and the archives inside them")
+    for assignment, names in manifest["released_blocks"].items():
+        print(f"note: the answers of {assignment} ({', '.join(names)}) are importable from "
+              f"autograder.blocks in this bundle: hand it out only after {assignment}'s deadline")
     return 0
 
 
