@@ -8,6 +8,10 @@ to release, typically after the earlier assignment's deadline.
 """
 from solutions.dense import (dense_backward, dense_forward, relu, sigmoid,  # noqa: F401
                              softmax, tanh)
+from solutions.learning import (binary_cross_entropy, iterate_minibatches,  # noqa: F401,E402
+                                numerical_gradient, sgd_step,
+                                sigmoid_cross_entropy_with_logits,
+                                softmax_cross_entropy_with_logits)
 from solutions.rnn import rnn_forward, rnn_step_forward  # noqa: F401,E402
 from solutions.bptt import (clip_by_global_norm, rnn_backward,  # noqa: F401,E402
                             rnn_step_backward)
