@@ -8,6 +8,7 @@ COMMANDS = [
     "autograder.demo",
     "autograder.commands",
     "autograder.bundle",
+    "autograder.lectures",
     "autograder.grading.command",
 ]
 

@@ -1,0 +1,162 @@
+"""Lecture notebooks: built from text sources, and turned into reveal.js slides.
+
+A lecture is written as text, ``course/lectures/<name>.py``, one cell per
+``# %% [kind args]`` header (the same format as the assignments' authoring specs):
+
+==============================  ==================================================
+``# %% [markdown]``             a markdown cell; each line loses its leading ``# ``
+``# %% [code]``                 a code cell (it must run offline in seconds)
+``# %% [answer]``               the answer to the exercise above it, folded away
+                                in a ``<details>`` block the reader opens
+``# %% [notes]``                speaker notes: in the notebook, and in the
+                                slides' speaker view (press ``s``), never on screen
+==============================  ==================================================
+
+``[markdown]`` and ``[code]`` take an optional slide type (``slide``, ``subslide``,
+``fragment``, ``skip``, ``-``). Without one, a markdown cell that opens with a
+``#`` or ``##`` heading starts a slide, one that opens with ``###`` a sub-slide,
+and every other cell stays on the current slide.
+
+``rnn-course lectures`` writes ``course/lectures/<name>.ipynb`` (committed, without
+outputs; a test fails if it differs from its source). ``rnn-course slides`` runs
+``jupyter nbconvert --to slides`` on them into ``lectures-build/`` (never committed).
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .build import COURSE, ROOT, markdown, parse, render
+
+LECTURES = COURSE / "lectures"
+SLIDES_OUT = ROOT / "lectures-build"
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+ANSWER = "<details>\n<summary><b>Answer</b> (click to open)</summary>\n\n{}\n\n</details>"
+
+
+def sources():
+    """Every lecture source, in order: course/lectures/<name>.py."""
+    return sorted(LECTURES.glob("*.py"))
+
+
+def notebook_path(source):
+    return Path(source).with_suffix(".ipynb")
+
+
+def _slide_type(kind, args, text):
+    if args:
+        if args[0] not in SLIDE_TYPES:
+            raise ValueError(f"unknown slide type {args[0]!r}; use one of {sorted(SLIDE_TYPES)}")
+        return args[0]
+    if kind == "markdown":
+        first = text.lstrip().split("\n", 1)[0]
+        if first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    return "-"
+
+
+def build(source):
+    """The lecture notebook for one text source, as an nbformat notebook (no outputs)."""
+    cells = []
+    for kind, args, body in parse(Path(source).read_text()):
+        if kind == "markdown":
+            text = markdown(body)
+            cell = nbformat.v4.new_markdown_cell(text)
+        elif kind == "code":
+            text = body
+            cell = nbformat.v4.new_code_cell(body)
+        elif kind == "answer":
+            text = ANSWER.format(markdown(body))
+            cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["answer"]})
+            args = args or ["fragment"]
+        elif kind == "notes":
+            text = markdown(body)
+            cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["notes"]})
+            args = ["notes"]
+        else:
+            raise ValueError(f"{source}: unknown cell kind {kind!r} (markdown, code, answer, notes)")
+        if not text.strip():
+            raise ValueError(f"{source}: empty {kind} cell")
+        cell.metadata["slideshow"] = {"slide_type": _slide_type(kind, args, text)}
+        cells.append(cell)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i:03d}"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}})
+    nbformat.validate(nb)
+    return nb
+
+
+def build_all(write=True):
+    """Build every lecture notebook; return the paths that changed (or would change)."""
+    changed = []
+    for source in sources():
+        target, text = notebook_path(source), render(build(source))
+        if not target.exists() or target.read_text() != text:
+            changed.append(target)
+            if write:
+                target.write_text(text)
+    return changed
+
+
+def slides(names=None, out=SLIDES_OUT, execute=True):
+    """Convert the lecture notebooks to reveal.js slides in ``out``; return the HTML paths."""
+    notebooks = [notebook_path(s) for s in sources()
+                 if not names or s.stem in names or notebook_path(s).name in names]
+    if names and not notebooks:
+        raise SystemExit(f"no lecture named {names}; lectures: {[s.stem for s in sources()]}")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    written = []
+    for nb in notebooks:
+        cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides",
+               "--output-dir", str(out), "--SlidesExporter.reveal_scroll=True"]
+        if execute:  # run the code live so plots and the learning curve appear on the slides
+            cmd += ["--execute", "--ExecutePreprocessor.timeout=300"]
+        proc = subprocess.run(cmd + [str(nb)], cwd=nb.parent, env=env,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbconvert failed on {nb.name}:\n{proc.stderr[-3000:]}")
+        written.append(Path(out) / (nb.stem + ".slides.html"))
+    return written
+
+
+def _lectures(args):
+    changed = build_all(write=not args.check)
+    for path in changed:
+        print(("out of date: " if args.check else "wrote ") + str(path.relative_to(ROOT)))
+    if not changed:
+        print("lecture notebooks are up to date")
+    return 1 if (args.check and changed) else 0
+
+
+def _slides(args):
+    for path in slides(args.lectures or None, Path(args.out), execute=not args.no_execute):
+        print(f"wrote {path}")
+    print("open it in a browser; press s for the speaker notes, Esc for the overview "
+          "(reveal.js itself is loaded from unpkg.com)")
+    return 0
+
+
+def add_parser(sub):
+    p = sub.add_parser("lectures", help="build course/lectures/*.ipynb from their text sources",
+                       description="Rebuild the lecture notebooks (without outputs) from their "
+                                   "text sources course/lectures/<name>.py.")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is out of date")
+    p.set_defaults(handler=_lectures)
+
+    p = sub.add_parser("slides", help="turn the lecture notebooks into reveal.js slides (lectures-build/)",
+                       description="Run `jupyter nbconvert --to slides` on the lecture notebooks, "
+                                   "executing them first so that plots appear, into lectures-build/ "
+                                   "(never committed).")
+    p.add_argument("lectures", nargs="*", help="lecture names, e.g. rnn_lecture (default: all)")
+    p.add_argument("--out", default=str(SLIDES_OUT), help="output folder (default: lectures-build/)")
+    p.add_argument("--no-execute", action="store_true",
+                   help="convert without running the code (fast; slides show no outputs)")
+    p.set_defaults(handler=_slides)
