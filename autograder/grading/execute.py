@@ -21,6 +21,7 @@ class Execution:
     grades: dict = field(default_factory=dict)  # grade_id -> CellGrade
     cells: dict = field(default_factory=dict)  # cell index -> what it printed, its error
     events: list = field(default_factory=list)  # crashes, timeouts, restarts: for feedback
+    refused: list = field(default_factory=list)  # what the guard refused the notebook
     seconds_cells: float = 0.0  # time spent running the student's cells
     seconds_total: float = 0.0
 
@@ -35,6 +36,12 @@ def _fallback(proc, cell, timeout):
     grade = finish(cell, cell.grade_id, [Outcome("the grade cell's own tests", not failed, message)])
     grade.note = "this grade cell has no isolated checks; it ran inside your notebook's process"
     return grade
+
+
+def _note_refused(result, reply):
+    for message in reply.get("refused") or []:
+        if isinstance(message, str) and message[:300] not in result.refused and len(result.refused) < 10:
+            result.refused.append(message[:300])
 
 
 def execute(plan, trusted, limits, workdir, deny=()):
@@ -54,6 +61,9 @@ def execute(plan, trusted, limits, workdir, deny=()):
         queue.clear()
 
     def failure(exc, what, timeout):
+        if isinstance(exc, TimedOut) and timeout < limits.cell_timeout:
+            return (f"{what} was stopped: the notebook ran past its time limit of "
+                    f"{limits.notebook_timeout:g} s")
         if isinstance(exc, TimedOut):
             return (f"{what} ran past the time limit of {timeout:g} s "
                     "(an infinite loop, or a very slow computation?)")
@@ -103,6 +113,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
             if step[0] == "exec":
                 t0 = time.monotonic()
                 result.cells[step[1]] = proc.exec_cell(step[2], timeout)
+                _note_refused(result, result.cells[step[1]])
                 result.seconds_cells += time.monotonic() - t0
                 history.append(step)
             else:
@@ -110,6 +121,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
                 if cell.has_test:
                     _, cases = cases_for(cell.grade_id, tuple(cell.checks))
                     reply, outputs = proc.probe(cases, timeout)
+                    _note_refused(result, reply)
                     if outputs is None:
                         grade = not_graded(cell, f"the checks could not run: {reply['failure']}")
                     else:

@@ -115,7 +115,13 @@ def install_guard(workdir, deny_read, allow_read):
                        "autograder.keras_golden", "autograder.hidden", "autograder.grading",
                        "autograder.golden_values")
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-    realpath, startswith, PermErr = os.path.realpath, str.startswith, PermissionError
+    realpath, startswith = os.path.realpath, str.startswith
+    refused = []
+
+    def PermErr(message):  # noqa: N802 (used like the exception class it returns)
+        if len(refused) < 20:
+            refused.append(message)
+        return PermissionError(message)
 
     def inside(path, roots):
         return any(path == r or startswith(path, r + os.sep) for r in roots)
@@ -138,6 +144,8 @@ def install_guard(workdir, deny_read, allow_read):
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
                 (flags or 0) & write_flags)
             check_path(path, writing)
+        elif event == "os.mkdir" and os.path.isdir(args[0]):
+            return  # makedirs(exist_ok=True) on a folder that exists (matplotlib's cache) is harmless
         elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod",
                        "os.symlink", "os.link", "os.truncate", "shutil.rmtree", "os.utime"):
             check_path(args[0], True)
@@ -152,12 +160,15 @@ def install_guard(workdir, deny_read, allow_read):
         elif event == "import":
             name = args[0] or ""
             if any(name == m or startswith(name, m + ".") for m in blocked_modules):
+                if len(refused) < 20:
+                    refused.append(f"the grader does not let a notebook import {name}")
                 raise ImportError(f"the grader does not let a notebook import {name}")
         elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
                        "os.spawn", "os.fork", "os.forkpty", "pty.spawn", "os.kill", "os.killpg"):
             raise PermErr(f"the grader does not let a notebook start or signal programs ({event})")
 
     sys.addaudithook(hook)
+    return refused
 
 
 def apply_limits(memory_mb, file_mb):
@@ -248,7 +259,7 @@ def serve(config):
     sys.stdout, sys.stderr = out, err
     apply_limits(config["memory_mb"], config["file_mb"])
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
-    install_guard(workdir, config["deny_read"], config["allow_read"])
+    refused = install_guard(workdir, config["deny_read"], config["allow_read"])
     namespace = {"__name__": "__main__", "__builtins__": __builtins__,
                  "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
     probe_modules = {}
@@ -273,6 +284,7 @@ def serve(config):
         else:
             reply, reply_arrays = {"failure": f"unknown op {op}"}, None
         reply["seq"] = message["seq"]
+        reply["refused"], refused[:] = refused[:], []
         _write_all(res_fd, pack(reply, reply_arrays))
 
 

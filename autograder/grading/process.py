@@ -43,6 +43,10 @@ def child_env(threads=1, tmpdir=None):
                TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
     if tmpdir:
         env["TMPDIR"] = str(tmpdir)
+    # Read matplotlib's existing font cache instead of rebuilding it in every process.
+    mpl = os.environ.get("MPLCONFIGDIR") or os.path.expanduser("~/.cache/matplotlib")
+    if os.path.isdir(mpl):
+        env["MPLCONFIGDIR"] = mpl
     return env
 
 

@@ -64,6 +64,7 @@ def grade_submission(task):
                 ex = execute(plan, tr, limits, work, task.get("deny", ()))
                 result["grades"] = [g.as_dict() for g in ex.grades.values()]
                 result["events"] = ex.events
+                result["problems"] += [f"refused by the grader: {m}" for m in ex.refused]
                 result["cells"] = _cell_log(ex)
                 result["seconds_cells"] = ex.seconds_cells
                 result["seconds_total"] = ex.seconds_total
