@@ -23,6 +23,7 @@ import ast
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -401,3 +402,52 @@ def test_visible_checks_fail_on_the_stubs_in_the_student_environment(venv, built
     assert failures and all("still the stub" in line for line in failures), proc.stdout
     version = _run(venv, env_dir / "bin" / "rnn-course-student", "--version")
     assert version.stdout.strip().startswith("rnn-course-student ")
+
+
+def _reports(stdout):
+    """{function: its PASS/FAIL report} from rnn-course-student's output."""
+    reports, current = {}, None
+    for line in stdout.splitlines():
+        if line.startswith(("PASS ", "FAIL ")):
+            current = line[5:].split(":", 1)[0]
+            reports[current] = [line]
+        elif line.startswith("  ") and current:
+            reports[current].append(line)
+        else:
+            current = None
+    return {k: "\n".join(v) for k, v in reports.items()}
+
+
+@pytest.mark.slow
+def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
+    """With a known mistake in a function, does the student command say what check(f) says here?"""
+    from autograder.mutants import mutants_for
+    from autograder.submissions import fill, write
+    from autograder.suites import modules
+    from autograder.suites._base import reference_namespace
+    from autograder.visible import run_check
+    out, assignments, _ = built
+    env_dir, home = venv
+    paths, expected = [], {}
+    for a in assignments:
+        suite = modules()[a]
+        ref = reference_namespace(*suite.SOLUTIONS)
+        for func in suite.VISIBLE:
+            mutant = next(iter(mutants_for(func)), None)
+            if mutant is None:
+                continue
+            ns = dict(ref)
+            exec(mutant.source(), ns)  # as the notebook would hold it: under the graded name
+            passed, report = run_check(ns[func], ns)
+            expected[(a, func)] = ("PASS " if passed else "FAIL ") + report
+            nb = (out / "assignments" / a / suite.NOTEBOOK)
+            filled = fill(nb, ROOT / "course" / "source" / a / suite.NOTEBOOK, {func: mutant.source()})
+            paths.append((a, func, write(filled, home / "mutants" / a / func / suite.NOTEBOOK)))
+    assert expected, "no known mistakes to check with"
+    proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *[p for _, _, p in paths])
+    # One section per notebook, each closed by its summary line.
+    sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks$", proc.stdout, flags=re.M)
+    assert len(sections) == len(paths) + 1, proc.stdout + proc.stderr
+    for (a, func, _), section in zip(paths, sections):
+        assert _reports(section).get(func) == expected[(a, func)], section
+    assert any(v.startswith("FAIL") and "Likely cause" in v for v in expected.values())
