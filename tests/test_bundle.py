@@ -161,7 +161,8 @@ def test_secrets_cover_every_kind(found):
     arrays = [label for label, _ in found.arrays]
     assert any(label.startswith("keras_01_dense.npz") for label in arrays)
     assert any("hidden case" in label for label in arrays)
-    assert len(found.bodies) > len(found.skipped) / 2, found.skipped  # skipping is the exception
+    skipped_bodies = [s for s in found.skipped if s.startswith("body of")]
+    assert len(found.bodies) > len(skipped_bodies), skipped_bodies  # skipping is the exception
 
 
 def test_audit_finds_planted_answers(tmp_path, found):
