@@ -120,6 +120,24 @@ def test_released_blocks_are_standalone_copies():
     assert none["__all__"] == [] and "sigmoid" in none["NOT_RELEASED"]
 
 
+def test_a_block_that_needs_another_asks_for_it():
+    """Does releasing a block that calls another assignment's block alone name the one to add?"""
+    modules = B.solution_modules()
+    for a, ms in modules.items():
+        for m in ms:
+            for name, mod in B._read_block(a, m).needs.items():
+                owner = next((o for o, oms in modules.items() if mod in oms), None)
+                if owner and owner != a:
+                    with pytest.raises(B.BundleError, match=f"release {owner} too"):
+                        B.blocks_source([a])
+                    ns = {}
+                    with_owner = [o for o in modules if o <= a]  # every earlier assignment
+                    exec(compile(B.blocks_source(with_owner), "blocks.py", "exec"), ns)
+                    assert name in ns
+                    return
+    pytest.skip("no reference module uses another assignment's blocks yet")
+
+
 def test_bundle_refuses_what_it_cannot_do(tmp_path):
     """Does the command refuse an unknown block, a foreign folder and an unreleased assignment?"""
     first = B.released_assignments()[0]
@@ -230,6 +248,11 @@ def test_bundle_command_is_registered():
 
 # ---- slow: a real bundle in a fresh environment -------------------------------------------------
 
+def SLOW(test):
+    """Slow, and on one xdist worker (``--dist loadgroup``) so the bundle is built once."""
+    return pytest.mark.slow(pytest.mark.xdist_group("student_bundle")(test))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A bundle of every released assignment, with the blocks those notebooks import."""
@@ -275,7 +298,7 @@ def _run(venv, *args):
                           env=_student_env())
 
 
-@pytest.mark.slow
+@SLOW
 def test_wheel_holds_only_the_public_side(built):
     """Are the wheel's files exactly the public modules, the visible files and its metadata?"""
     out, assignments, release = built
@@ -295,7 +318,7 @@ def test_wheel_holds_only_the_public_side(built):
             assert (out / "assignments" / a / nb.name).read_bytes() == nb.read_bytes()
 
 
-@pytest.mark.slow
+@SLOW
 def test_bundle_carries_no_answers(built):
     """Is no unreleased reference body, hidden test text or hidden golden value anywhere in it?
 
@@ -313,7 +336,7 @@ def test_bundle_carries_no_answers(built):
         assert text in blocks, f"{label} should be in the released blocks"
 
 
-@pytest.mark.slow
+@SLOW
 def test_student_environment_has_no_instructor_side(venv, built):
     """In the student venv: do solutions and the hidden checks fail to import, blocks behave?"""
     _, _, release = built
@@ -363,7 +386,7 @@ def _visible_functions(assignment):
     return list(modules()[assignment].VISIBLE)
 
 
-@pytest.mark.slow
+@SLOW
 def test_visible_checks_pass_on_the_reference_in_the_student_environment(venv, built, tmp_path):
     """Filled with the reference answers, does every released notebook pass every visible check?"""
     from autograder.submissions import fill, write
@@ -385,7 +408,7 @@ def test_visible_checks_pass_on_the_reference_in_the_student_environment(venv, b
     assert "FAIL" not in proc.stdout and "raised" not in proc.stdout, proc.stdout
 
 
-@pytest.mark.slow
+@SLOW
 def test_visible_checks_fail_on_the_stubs_in_the_student_environment(venv, built):
     """As released (stubs), does every visible check fail and say the function is still the stub?"""
     import nbformat
@@ -419,7 +442,7 @@ def _reports(stdout):
     return {k: "\n".join(v) for k, v in reports.items()}
 
 
-@pytest.mark.slow
+@SLOW
 def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
     """With a known mistake in a function, does the student command say what check(f) says here?"""
     from autograder.mutants import mutants_for
