@@ -224,6 +224,8 @@ def _resolve(node, package="autograder"):
             base = package if node.level == 1 else package.rsplit(".", node.level - 1)[0]
             mods = [f"{base}.{node.module}"] if node.module else [f"{base}.{a.name}" for a in node.names]
             return mods
+        if node.module == package:  # from autograder import hidden
+            return [f"{package}.{a.name}" for a in node.names if not a.name.startswith("__")]
         return [node.module or ""]
     return [a.name for a in node.names]
 

@@ -156,11 +156,14 @@ def test_notebook_needing_an_unreleased_block_is_refused(tmp_path):
     """Is a notebook that imports a block the bundle does not release reported, with the fix?"""
     nb = tmp_path / "late.ipynb"
     nb.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "source": [
-        "from autograder.blocks import dense_forward\n", "from autograder.hidden import grade\n"]}]}))
+        "from autograder.blocks import dense_forward\n", "from autograder.hidden import grade\n",
+        "from autograder import suites, __version__\n"]}]}))
     problems = B.notebook_problems(nb, {"visible", "blocks"}, set(), {"dense_forward": "01_dense"})
     assert any("--release-blocks 01_dense" in p for p in problems), problems
     assert any("autograder.hidden" in p for p in problems), problems
-    assert B.notebook_problems(nb, {"visible", "blocks", "hidden"}, {"dense_forward"}, {}) == []
+    assert any("autograder.suites" in p for p in problems), problems
+    assert B.notebook_problems(nb, {"visible", "blocks", "hidden", "suites"}, {"dense_forward"},
+                               {}) == []
 
 
 @pytest.fixture(scope="module")
