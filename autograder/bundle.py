@@ -765,7 +765,9 @@ def audit(root, found):
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         for name, data in _members(str(path.relative_to(root)), path.read_bytes()):
             parts = re.split(r"[/!\\]", name)
-            if FORBIDDEN_PARTS & set(parts) or FORBIDDEN_NAMES.search(parts[-1]):
+            if re.search(r"\.py[co]$", parts[-1]) or "__pycache__" in parts:
+                leaks.append(f"{name}: a byte-compiled file (students get sources only)")
+            elif FORBIDDEN_PARTS & set(parts) or FORBIDDEN_NAMES.search(parts[-1]):
                 leaks.append(f"{name}: an instructor-only file")
             views = _texts(name, data)
             normalised = [_norm(v) for v in views]

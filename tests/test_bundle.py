@@ -231,7 +231,7 @@ def test_audit_finds_planted_answers(tmp_path, found):
     assert f"cases.json: {hidden_label} (as text)" in text
     assert f"nb.ipynb: {region_label}" in text
     assert "solutions/x.py: an instructor-only file" in text
-    assert "cache.pyc: an instructor-only file" in text
+    assert "cache.pyc: a byte-compiled file" in text
 
 
 def test_released_notebooks_pass_the_audit(tmp_path, found):
