@@ -31,8 +31,9 @@ def defined_names(nb):
     return names
 
 
-def run(path, limits=None, out=sys.stdout):
+def run(path, limits=None, out=None):
     """Run the visible checks of the notebook at ``path``; return the number of failed functions."""
+    out = out or sys.stdout
     limits = limits or Limits(notebook_timeout=120)
     nb, reason = read(Path(path).read_bytes())
     if nb is None:

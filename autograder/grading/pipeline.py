@@ -80,7 +80,8 @@ class Resume(Step):
         todo, finished = [], []
         for sub in ctx["collection"].submissions:
             sha = digest(sub.path)
-            key = f"{sha}:{json.dumps(ctx['limits'].as_dict(), sort_keys=True)}"
+            limits = {k: float(v) for k, v in ctx["limits"].as_dict().items()}
+            key = f"{sha}:{json.dumps(limits, sort_keys=True)}"
             entry = None if ctx["force"] else journal.done(sub.student, key)
             if entry:
                 finished.append(entry)

@@ -1,0 +1,67 @@
+"""Re-running ``rnn-course grade``: idempotent, and an interrupted run resumes."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from autograder.grading.gradebook import totals
+from autograder.grading.limits import Limits
+from autograder.grading.pipeline import run
+
+from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
+
+
+def test_second_run_regrades_nobody_and_changes_nothing(dense_course, tmp_path):
+    """Does a second run keep every grade without regrading, and --force regrade the same?"""
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"ada": paths["reference"], "cai": paths["stub-unimplemented"]})
+    first = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    before = totals(first["db_url"], "01_dense", "dense")
+    again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    assert again["todo"] == [] and len(again["finished"]) == 2
+    assert totals(again["db_url"], "01_dense", "dense") == before
+    assert sum(v[0] for v in before["ada"].values()) == 12
+    forced = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2,
+                 quiet=True, force=True)
+    assert len(forced["todo"]) == 2 and totals(forced["db_url"], "01_dense", "dense") == before
+    from nbgrader.api import Gradebook
+    with Gradebook(first["db_url"]) as gb:
+        assert len(gb.find_assignment("01_dense").submissions) == 2
+
+
+def test_changed_notebook_is_regraded(dense_course, tmp_path):
+    """Is a student who resubmits a different notebook graded again?"""
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"ada": paths["stub-unimplemented"]})
+    run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1, quiet=True)
+    submitted(folder, {"ada": paths["reference"]})
+    ctx = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1, quiet=True)
+    assert len(ctx["todo"]) == 1
+    assert sum(v[0] for v in totals(ctx["db_url"], "01_dense", "dense")["ada"].values()) == 12
+
+
+def test_killed_run_resumes_without_regrading_finished_students(dense_course, tmp_path):
+    """After the grader is killed mid-run, does the next run keep the finished student's grade
+    and grade only the rest?"""
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"a-ref": paths["reference"],
+                                          "b-slow": paths["infinite-loop-top-level"]})
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder.cli", "grade", "01_dense", str(folder), "--course",
+         str(dense_course), "--out", str(out), "--jobs", "1", "--timeout", "3", "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / "state.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (journal.exists() and "a-ref" in journal.read_text()):
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGKILL)  # the grader we started, by its id
+    proc.wait()
+    ctx = run(assignment="01_dense", submissions=folder, course=dense_course, out=out, jobs=1,
+              quiet=True, limits=Limits(cell_timeout=3))
+    assert [e["student"] for e in ctx["finished"]] == ["a-ref"]
+    assert [sub.student for sub, _, _ in ctx["todo"]] == ["b-slow"]
+    book = totals(ctx["db_url"], "01_dense", "dense")
+    assert sum(v[0] for v in book["a-ref"].values()) == 12
