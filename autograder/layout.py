@@ -56,6 +56,8 @@ INSTRUCTOR_ONLY = (
     "autograder.commands",
     "autograder.cli",
     "autograder.bundle",
+    "autograder.audit",
+    "autograder.student_blocks",
     "autograder.layout",
 )
 INSTRUCTOR_DATA = ("keras_*.npz",)  # Keras golden values, read by hidden checks

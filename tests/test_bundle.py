@@ -34,18 +34,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder import audit as A
 from autograder import bundle as B
+from autograder import student_blocks as SB
 from autograder import layout
 from autograder.build import ROOT
 
 
 def _required_blocks(assignments):
     """Blocks the bundled notebooks import, plus the first assignment's (to test a release)."""
-    modules = B.solution_modules()
+    modules = SB.solution_modules()
     owner = {}
     for a in modules:
         for m in modules[a]:
-            for name in B._read_block(a, m).names:
+            for name in SB._read_block(a, m).names:
                 owner[name] = a
     needed = {assignments[0]} if assignments and assignments[0] in modules else set()
     for a in assignments:
@@ -91,7 +93,7 @@ def test_released_blocks_are_standalone_copies():
     """Does a released block run without solutions/, and an unreleased one say it is not out yet?"""
     from solutions.dense import dense_backward, dense_forward, softmax
 
-    source = B.blocks_source(["01_dense"])
+    source = SB.blocks_source(["01_dense"])
     tree = ast.parse(source)
     imported = {n.module if isinstance(n, ast.ImportFrom) else a.name
                 for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
@@ -116,23 +118,23 @@ def test_released_blocks_are_standalone_copies():
     with pytest.raises(AttributeError):
         ns["__getattr__"]("no_such_block")
     none = {}
-    exec(compile(B.blocks_source([]), "blocks.py", "exec"), none)
+    exec(compile(SB.blocks_source([]), "blocks.py", "exec"), none)
     assert none["__all__"] == [] and "sigmoid" in none["NOT_RELEASED"]
 
 
 def test_a_block_that_needs_another_asks_for_it():
     """Does releasing a block that calls another assignment's block alone name the one to add?"""
-    modules = B.solution_modules()
+    modules = SB.solution_modules()
     for a, ms in modules.items():
         for m in ms:
-            for name, mod in B._read_block(a, m).needs.items():
+            for name, mod in SB._read_block(a, m).needs.items():
                 owner = next((o for o, oms in modules.items() if mod in oms), None)
                 if owner and owner != a:
                     with pytest.raises(B.BundleError, match=f"release {owner} too"):
-                        B.blocks_source([a])
+                        SB.blocks_source([a])
                     ns = {}
                     with_owner = [o for o in modules if o <= a]  # every earlier assignment
-                    exec(compile(B.blocks_source(with_owner), "blocks.py", "exec"), ns)
+                    exec(compile(SB.blocks_source(with_owner), "blocks.py", "exec"), ns)
                     assert name in ns
                     return
     pytest.skip("no reference module uses another assignment's blocks yet")
@@ -168,7 +170,7 @@ def test_notebook_needing_an_unreleased_block_is_refused(tmp_path):
 
 @pytest.fixture(scope="module")
 def found():
-    return B.secrets(release=())
+    return A.secrets(release=())
 
 
 def test_secrets_cover_every_kind(found):
@@ -223,7 +225,7 @@ def test_audit_finds_planted_answers(tmp_path, found):
     (tmp_path / "solutions").mkdir()
     (tmp_path / "solutions" / "x.py").write_text("")
     (tmp_path / "cache.pyc").write_bytes(b"")
-    leaks = B.audit(tmp_path, found)
+    leaks = A.audit(tmp_path, found)
     text = "\n".join(leaks)
     assert f"notes.md: {body_label}" in text
     assert f"pkg.whl!autograder/extra.py: {body_label} (as code" in text
@@ -240,7 +242,7 @@ def test_released_notebooks_pass_the_audit(tmp_path, found):
         (tmp_path / assignment).mkdir()
         for nb in (ROOT / "assignments" / assignment).glob("*.ipynb"):
             (tmp_path / assignment / nb.name).write_bytes(nb.read_bytes())
-    assert B.audit(tmp_path, found) == []
+    assert A.audit(tmp_path, found) == []
 
 
 def test_bundle_command_is_registered():
@@ -329,11 +331,11 @@ def test_bundle_carries_no_answers(built):
     released blocks' bodies must be found: the scan does see inside the wheel.
     """
     out, _, release = built
-    found = B.secrets(release)
+    found = A.secrets(release)
     assert found.bodies and found.texts and found.arrays
-    assert B.audit(out, found) == []
+    assert A.audit(out, found) == []
     with zipfile.ZipFile(next((out / "packages").glob("*.whl"))) as z:
-        blocks = B._norm(z.read("autograder/blocks.py").decode())
+        blocks = A._norm(z.read("autograder/blocks.py").decode())
     assert found.released, "the bundle releases no block: nothing to control the scan with"
     for label, text in found.released:
         assert text in blocks, f"{label} should be in the released blocks"
