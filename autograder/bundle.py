@@ -262,10 +262,11 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
             raise BundleError(f"{out} is not empty and holds no earlier bundle: choose another --out")
         if not force:
             raise BundleError(f"{out} holds an earlier bundle: pass --force to replace it")
-        shutil.rmtree(out)
     modules = solution_modules()
-    with tempfile.TemporaryDirectory() as tmp:
-        staging = Path(tmp) / "src"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Built and audited beside ``out``; only a bundle that passed the audit is moved there.
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        staging, partial = Path(tmp) / "src", Path(tmp) / "bundle"
         pkg = stage(staging, assignments, release, name, version, modules)
         problems = import_problems(pkg)
         shipped = {p.stem for p in pkg.glob("*.py")}
@@ -277,28 +278,31 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
                                               block_ns["NOT_RELEASED"])
         if problems:
             raise BundleError("the student package would not work:\n  " + "\n  ".join(problems))
-        readme = student_readme(name, version, assignments, release,
-                                f"{name.replace('-', '_')}-{version}-py3-none-any.whl")
-        (staging / "README.md").write_text(readme)
-        out.mkdir(parents=True, exist_ok=True)
-        wheel = _wheel(staging, out / "packages")
-    for assignment in assignments:
-        shutil.copytree(ASSIGNMENTS / assignment, out / "assignments" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc",
-                                                      "*.pyo"))
-    (out / "README.md").write_text(readme)
-    files = sorted(p for p in out.rglob("*") if p.is_file())
-    manifest = {"distribution": name, "version": version, "wheel": str(wheel.relative_to(out)),
-                "assignments": assignments,
-                "released_blocks": {a: block_ns["RELEASED"].get(a, []) for a in release},
-                "files": {str(p.relative_to(out)): _sha256(p) for p in files}}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
-    if audit_bundle:
-        from .audit import audit, secrets
-        leaks = audit(out, secrets(release, modules))
-        if leaks:
-            raise BundleError(f"the bundle in {out} would give answers away; nothing was handed "
-                              "out, fix the cause and build again:\n  " + "\n  ".join(leaks[:30]))
+        expected_wheel = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        (staging / "README.md").write_text(student_readme(name, version, assignments, release,
+                                                          expected_wheel))
+        wheel = _wheel(staging, partial / "packages")
+        for assignment in assignments:
+            shutil.copytree(ASSIGNMENTS / assignment, partial / "assignments" / assignment,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
+                                                          "*.pyc", "*.pyo"))
+        (partial / "README.md").write_text(student_readme(name, version, assignments, release,
+                                                          wheel.name))
+        files = sorted(p for p in partial.rglob("*") if p.is_file())
+        manifest = {"distribution": name, "version": version,
+                    "wheel": str(wheel.relative_to(partial)), "assignments": assignments,
+                    "released_blocks": {a: block_ns["RELEASED"].get(a, []) for a in release},
+                    "files": {str(p.relative_to(partial)): _sha256(p) for p in files}}
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+        if audit_bundle:
+            from .audit import audit, secrets
+            leaks = audit(partial, secrets(release, modules))
+            if leaks:
+                raise BundleError("the bundle would give answers away, so it was not written; fix "
+                                  "the cause and build again:\n  " + "\n  ".join(leaks[:30]))
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(partial), str(out))
     return manifest
 
 

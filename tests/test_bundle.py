@@ -480,3 +480,14 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
     for (a, func, _), section in zip(paths, sections):
         assert _reports(section).get(func) == expected[(a, func)], section
     assert any(v.startswith("FAIL") and "Likely cause" in v for v in expected.values())
+
+
+@SLOW
+def test_a_bundle_that_fails_the_audit_is_not_written(tmp_path, monkeypatch):
+    """If the audit finds anything, is there no bundle (and no half-built folder) to hand out?"""
+    monkeypatch.setattr(A, "secrets", lambda *args, **kwargs: None)
+    monkeypatch.setattr(A, "audit", lambda root, found: [f"{Path(root).name}: planted leak"])
+    with pytest.raises(B.BundleError, match="not written") as info:
+        B.bundle([B.released_assignments()[0]], tmp_path / "handout")
+    assert "planted leak" in str(info.value)
+    assert list(tmp_path.iterdir()) == []
