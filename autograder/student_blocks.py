@@ -34,8 +34,10 @@ def solution_modules():
     """
     import solutions
     from .suites import modules
-    found = {a: tuple(m.SOLUTIONS) for a, m in modules().items()}
-    named = {name for names in found.values() for name in names}
+    found, named = {}, set()
+    for a, suite in modules().items():  # a module two suites name belongs to the earlier one
+        found[a] = tuple(m for m in suite.SOLUTIONS if m not in named)
+        named.update(suite.SOLUTIONS)
     for info in pkgutil.iter_modules(solutions.__path__):
         name = f"solutions.{info.name}"
         if info.name.startswith("_") or name in named:
