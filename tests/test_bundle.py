@@ -42,7 +42,7 @@ from autograder.build import ROOT
 
 
 def _required_blocks(assignments):
-    """Blocks the bundled notebooks import, plus the first assignment's (to test a release)."""
+    """Blocks the bundled notebooks import and the blocks they call, plus the first assignment's."""
     modules = SB.solution_modules()
     owner = {}
     for a in modules:
@@ -54,11 +54,19 @@ def _required_blocks(assignments):
         for nb in (ROOT / "assignments" / a).glob("*.ipynb"):
             for cell in json.loads(nb.read_text())["cells"]:
                 src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                for line in src.splitlines():
-                    if line.strip().startswith("from autograder.blocks import"):
-                        names = line.split("import", 1)[1].replace("(", " ").replace(")", " ")
-                        needed |= {owner[n.strip()] for n in names.split(",") if n.strip() in owner}
-    return sorted(needed)
+                try:
+                    tree = ast.parse(src)
+                except SyntaxError:
+                    continue
+                needed |= {owner[alias.name] for node in ast.walk(tree)
+                           if isinstance(node, ast.ImportFrom) and node.module == "autograder.blocks"
+                           for alias in node.names if alias.name in owner}
+    while True:  # and the blocks those blocks call
+        more = {owner[n] for a in needed for m in modules[a] for n in SB._read_block(a, m).needs
+                if n in owner} - needed
+        if not more:
+            return sorted(needed)
+        needed |= more
 
 
 # ---- fast: the pieces ----------------------------------------------------------------------
