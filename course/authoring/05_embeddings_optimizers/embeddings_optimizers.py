@@ -27,8 +27,9 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-# The RNN of assignments 03 and 04, provided so you do not depend on your earlier answers.
-from autograder.blocks import rnn_backward, rnn_forward
+# The RNN of assignments 03 and 04 and the loss of 02, provided so you do not depend on
+# your earlier answers.
+from autograder.blocks import rnn_backward, rnn_forward, sigmoid_cross_entropy_with_logits
 from autograder.caches import EmbeddingCache
 from autograder.corpus import generate_reviews, load_builtin, tokenize
 from autograder.visible import check
@@ -264,7 +265,8 @@ check(Adam)
 # $10^{-5}$ of Keras; the mistakes above are off by $10^{-3}$ to $10^{0}$. Against the
 # course's own float64 reference the tolerance is $10^{-6}$.
 #
-# The demo below shows it: Keras's Adam against yours, step by step (skipped while grading).
+# The demo below shows it: Keras's optimizers against yours, step by step (skipped while
+# grading).
 
 # %% [demo]
 if not GRADING:
@@ -275,18 +277,23 @@ if not GRADING:
     rng = np.random.default_rng(1)
     w0 = {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=4)}
     steps = [{"W": rng.normal(size=(3, 4)), "b": 1e-3 * rng.normal(size=4)} for _ in range(5)]
-    variables = {k: keras.Variable(v.copy(), dtype="float64") for k, v in w0.items()}
-    keras_adam, our_adam = keras.optimizers.Adam(), Adam()
-    ours = {k: v.copy() for k, v in w0.items()}
-    for i, g in enumerate(steps):
-        before_k = {k: v.numpy().copy() for k, v in variables.items()}
-        keras_adam.apply_gradients([(tf.constant(g[k]), variables[k]) for k in w0])
-        before = {k: v.copy() for k, v in ours.items()}
-        our_adam.update(ours, g)
-        for k in w0:
-            upd_k, upd = variables[k].numpy() - before_k[k], ours[k] - before[k]
-            print(f"step {i + 1}, {k}: max relative difference of the update "
-                  f"{np.max(np.abs(upd - upd_k) / np.abs(upd_k)):.1e}")
+    for ours_cls, kwargs in [(SGD, {"momentum": 0.9, "nesterov": True}), (RMSprop, {}),
+                             (Adagrad, {}), (Adam, {})]:
+        name = ours_cls.__name__
+        variables = {k: keras.Variable(v.copy(), dtype="float64") for k, v in w0.items()}
+        theirs, ours = getattr(keras.optimizers, name)(**kwargs), ours_cls(**kwargs)
+        params = {k: v.copy() for k, v in w0.items()}
+        worst = 0.0
+        for g in steps:
+            before_k = {k: v.numpy().copy() for k, v in variables.items()}
+            theirs.apply_gradients([(tf.constant(g[k]), variables[k]) for k in w0])
+            before = {k: v.copy() for k, v in params.items()}
+            ours.update(params, g)
+            for k in w0:
+                upd_k, upd = variables[k].numpy() - before_k[k], params[k] - before[k]
+                worst = max(worst, np.max(np.abs(upd - upd_k) / np.abs(upd_k)))
+        print(f"{name:8s} {kwargs}: largest relative difference of an update over 5 steps: "
+              f"{worst:.1e}")
 
 # %% [markdown]
 # ## 4. A small model to experiment with
@@ -342,13 +349,13 @@ def forward(params, ids):
 
 def loss_and_accuracy(params, ids, y):
     z, _ = forward(params, ids)
-    loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))  # stable BCE
+    loss, _ = sigmoid_cross_entropy_with_logits(z, y)
     return loss, np.mean((z > 0) == y)
 
 
 def loss_and_grads(params, ids, y, train_embeddings=True):
     z, (h, emb_cache, rnn_cache) = forward(params, ids)
-    dz = (1 / (1 + np.exp(-z)) - y) / len(y)  # d(mean BCE)/dz = (sigmoid(z) - y) / N
+    _, dz = sigmoid_cross_entropy_with_logits(z, y)  # dz = (sigmoid(z) - y) / N
     dh = np.zeros_like(h)
     dh[:, -1] = dz[:, None] * params["w"]  # only the last state is read
     dx, _, dW, db = rnn_backward(dh, rnn_cache)
