@@ -288,5 +288,71 @@ def serve(config):
         _write_all(res_fd, pack(reply, reply_arrays))
 
 
+def zygote(config):
+    """A clean, pre-warmed parent of student processes: it forks one per notebook.
+
+    It imports NumPy and matplotlib once and then only forks; it never runs student
+    code or holds anything of the instructor's. Requests come on a SEQPACKET socket:
+    ``fork`` (with the new process's two pipe ends attached) answers its pid;
+    ``wait`` answers a child's exit code (None while it runs).
+    """
+    import socket
+    import time
+    sock = socket.socket(fileno=config["sock"])
+    try:
+        import numpy  # noqa: F401
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+    except Exception:
+        pass
+    sock.send(json.dumps({"ready": True}).encode())
+    finished = {}
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+        except OSError:
+            break
+        if not data:
+            break  # the grader went away
+        request = json.loads(data)
+        if request["op"] == "fork":
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    sock.close()
+                    os.setsid()
+                    os.environ["TMPDIR"] = request["config"]["workdir"]
+                    import tempfile
+                    tempfile.tempdir = None
+                    serve(dict(request["config"], fds=fds))
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            for fd in fds:
+                os.close(fd)
+            sock.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "wait":
+            deadline = time.monotonic() + request.get("timeout", 0)
+            pid, code = request["pid"], None
+            while True:
+                try:
+                    while True:
+                        done, status = os.waitpid(-1, os.WNOHANG)
+                        if not done:
+                            break
+                        finished[done] = os.waitstatus_to_exitcode(status)
+                except ChildProcessError:
+                    pass
+                code = finished.get(pid)
+                if code is not None or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.01)
+            sock.send(json.dumps({"code": code}).encode())
+
+
 if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]))
+    settings = json.loads(sys.argv[1])
+    zygote(settings) if settings.get("zygote") else serve(settings)

@@ -12,6 +12,7 @@ class Limits:
     max_reply_mb: int = 256  # outputs one grade cell may send back
     restarts: int = 3  # fresh processes after a crash or a timeout, per notebook
     start_timeout: float = 30.0  # seconds for a student process to start
+    fork: bool = True  # fork student processes from a pre-warmed zygote (else spawn each)
 
     def as_dict(self):
         return asdict(self)

@@ -11,8 +11,10 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -64,6 +66,83 @@ def allow_list():
     return [str(p) for p in (ROOT / "autograder" / "data").glob("visible_*.json")]
 
 
+class Spawned:
+    """A student process started directly (``python -I kernel.py``)."""
+
+    def __init__(self, config, env, fds, cwd):
+        self.popen = subprocess.Popen(
+            [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=cwd, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=fds, start_new_session=True)
+        self.pid = self.popen.pid
+
+    def poll(self):
+        return self.popen.poll()
+
+    def wait(self, timeout):
+        try:
+            return self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+class Forked:
+    """A student process forked by the :class:`Zygote`."""
+
+    def __init__(self, zygote, config, fds):
+        self.zygote = zygote
+        self.pid = zygote.fork(config, fds)
+
+    def poll(self):
+        return self.zygote.wait(self.pid, 0)
+
+    def wait(self, timeout):
+        return self.zygote.wait(self.pid, timeout)
+
+
+class Zygote:
+    """A clean process with NumPy and matplotlib loaded that forks student processes.
+
+    Forking it costs a few milliseconds instead of starting Python and importing
+    NumPy and matplotlib for every notebook. It is started from nothing (never
+    forked from the grader, so it holds no expected value), runs no student code,
+    and each forked child applies its own limits and guard before running any.
+    """
+
+    _instance, _guard = None, threading.Lock()
+
+    def __init__(self):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-I", str(KERNEL), json.dumps({"zygote": True, "sock": theirs.fileno()})],
+            env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), start_new_session=True)
+        theirs.close()
+        self.sock, self.lock = ours, threading.Lock()
+        self.sock.settimeout(60)
+        if not json.loads(self.sock.recv(1 << 16)).get("ready"):
+            raise ProcessDied("the zygote did not start")
+
+    @classmethod
+    def get(cls):
+        """The process-wide zygote (started on first use, restarted if it died)."""
+        with cls._guard:
+            if cls._instance is None or cls._instance.popen.poll() is not None:
+                cls._instance = Zygote()
+            return cls._instance
+
+    def _ask(self, request, fds=()):
+        with self.lock:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+            return json.loads(self.sock.recv(1 << 16))
+
+    def fork(self, config, fds):
+        return self._ask({"op": "fork", "config": config}, fds)["pid"]
+
+    def wait(self, pid, timeout):
+        return self._ask({"op": "wait", "pid": pid, "timeout": max(0.0, timeout)})["code"]
+
+
 class StudentProcess:
     """One running student process."""
 
@@ -77,10 +156,15 @@ class StudentProcess:
                   "output_cap": limits.output_cap, "deny_read": deny_list(deny),
                   "allow_read": allow_list()}
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=self.workdir,
-            env=env or child_env(tmpdir=self.workdir), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, pass_fds=(cmd_r, res_w), start_new_session=True)
+        self.proc = None
+        if limits.fork and env is None:
+            try:
+                self.proc = Forked(Zygote.get(), config, (cmd_r, res_w))
+            except (OSError, ValueError, ProcessDied):
+                self.proc = None  # no zygote here: start a fresh interpreter instead
+        if self.proc is None:
+            self.proc = Spawned(config, env or child_env(tmpdir=self.workdir), (cmd_r, res_w),
+                                self.workdir)
         os.close(cmd_r)
         os.close(res_w)
         self._buffer = b""
@@ -166,9 +250,8 @@ class StudentProcess:
         return header, arrays
 
     def _death(self):
-        try:
-            code = self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        code = self.proc.wait(2)
+        if code is None:
             self.kill()
             return "the student process stopped answering"
         if code < 0:
@@ -179,21 +262,14 @@ class StudentProcess:
         return f"the student process exited with code {code} (os._exit or exit() in the notebook?)"
 
     def kill(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)  # our own child's group only
-            except ProcessLookupError:
-                pass
-        self.proc.wait()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait(5)
 
     def close(self):
-        if self.proc.poll() is None:
-            try:
-                kernel._write_all(self._cmd_w, kernel.pack({"op": "exit", "seq": 0}))
-                self.proc.wait(timeout=1)
-            except Exception:
-                pass
-        self.kill()
+        self.kill()  # nothing of a student process is worth a graceful exit
         for fd in (self._cmd_w, self._res_r):
             try:
                 os.close(fd)
