@@ -127,7 +127,10 @@ def methods(namespace, spec, arrays):
     every call that names them through ``{"ref": name}`` (made once, from
     ``spec["refs"]``), so in-place updates accumulate as they would in training.
     The return value of call i is ``out/i``; recorded arguments are
-    ``out/i/arg<j>`` (copied after the call).
+    ``out/i/arg<j>`` (copied after the call). A call may also list ``"updates":
+    [arg index, ...]``: what the call changed in those arguments (after minus
+    before, for arrays or dicts of arrays) is ``out/i/upd<j>``. Optimizers are
+    judged on these: next to a weight of size 1, an update of 1e-3 hides its bugs.
     """
     cls = _lookup(namespace, spec["cls"])
     refs = {k: build(v, arrays) for k, v in spec.get("refs", {}).items()}
@@ -141,10 +144,13 @@ def methods(namespace, spec, arrays):
     for i, c in enumerate(spec["calls"]):
         args = [arg(v) for v in c.get("args", [])]
         kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
+        before = {j: _copy(args[j]) for j in c.get("updates", [])}
         result = _strict(lambda: getattr(obj, c["method"])(*args, **kwargs))
         flatten(result, f"out/{i}", out)
         for j in c.get("record", []):
             flatten(_copy(args[j]), f"out/{i}/arg{j}", out)
+        for j, old in before.items():
+            flatten(_difference(args[j], old), f"out/{i}/upd{j}", out)
     return out
 
 
@@ -206,34 +212,6 @@ def chain(namespace, spec, arrays):
     return flatten(result)
 
 
-def updates(namespace, spec, arrays):
-    """Like :func:`methods`, but also record what each call changed in its arguments.
-
-    A call may list ``"updates": [arg index, ...]``: the flattened value of
-    (argument after the call) - (argument before it), for arrays or dicts of
-    arrays, is ``out/i/upd<j>``. Optimizers are judged on these updates: next to
-    a weight of size 1, an update of 1e-3 hides its own bugs.
-    """
-    cls = _lookup(namespace, spec["cls"])
-    refs = {k: build(v, arrays) for k, v in spec.get("refs", {}).items()}
-
-    def arg(v):
-        return refs[v["ref"]] if "ref" in v else build(v, arrays)
-
-    init = {k: arg(v) for k, v in spec.get("init", {}).items()}
-    obj = _strict(lambda: cls(**init))
-    out = {}
-    for i, c in enumerate(spec["calls"]):
-        args = [arg(v) for v in c.get("args", [])]
-        kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
-        before = {j: _copy(args[j]) for j in c.get("updates", [])}
-        result = _strict(lambda: getattr(obj, c["method"])(*args, **kwargs))
-        flatten(result, f"out/{i}", out)
-        for j, old in before.items():
-            flatten(_difference(args[j], old), f"out/{i}/upd{j}", out)
-    return out
-
-
 def _difference(new, old):
     if isinstance(new, dict) and isinstance(old, dict):
         return {k: _difference(new[k], old[k]) if k in old else new[k] for k in new}
@@ -243,7 +221,7 @@ def _difference(new, old):
         return new
 
 
-PROBES.update(chain=chain, updates=updates)
+PROBES.update(chain=chain)
 
 
 # ---- 02_learning: numerical gradients, mini-batches, in-place updates, a training run ----

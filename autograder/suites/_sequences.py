@@ -59,7 +59,7 @@ def updates_case(reference, label, cls, init, params, grads, expected=None, rtol
     names = {f"out/{i}/upd0/{k}": f"the update of params[{k!r}] at step {i + 1}"
              for i in range(len(grads)) for k in params}
     case = Case(label=label, func=cls, spec=spec, arrays=arrays, expected={}, names=names,
-                probe="updates", rtol=rtol, atol=atol)
+                probe="methods", rtol=rtol, atol=atol)
     if expected is not None:
         expected = {f"out/{i}/upd0/{k}": v for (i, k), v in expected.items()}
     return _finish(reference, case, expected)
