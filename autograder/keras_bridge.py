@@ -45,3 +45,20 @@ def rnn_grads_from_keras(dkernel, drecurrent_kernel, dbias):
 def embedding_to_keras(E):
     """Course embedding table E (V, D) -> Keras Embedding weights [embeddings (V, D)]: same layout."""
     return [E.copy()]
+
+
+def sentiment_to_keras(params):
+    """SentimentRNN's params dict -> the weights of the Keras "simple_rnn" model, in
+    ``model.get_weights()`` order: [embeddings, kernel, recurrent_kernel, bias,
+    dense kernel, dense bias]."""
+    return (embedding_to_keras(params["E"])  # same layout (V, D)
+            + rnn_to_keras(params["W"], params["b"])  # W split and transposed
+            + dense_to_keras(params["W_out"], params["b_out"]))  # kernel = W_out.T (H, 1)
+
+
+def sentiment_from_keras(weights):
+    """The weights of the Keras "simple_rnn" model (get_weights() order) -> a params dict."""
+    embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias = weights
+    W, b = rnn_from_keras(kernel, recurrent_kernel, bias)
+    W_out, b_out = dense_from_keras(dense_kernel, dense_bias)
+    return {"E": np.asarray(embeddings).copy(), "W": W, "b": b, "W_out": W_out, "b_out": b_out}
