@@ -95,10 +95,12 @@ def test_slides_command_writes_reveal_slides(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_lecture_executes_offline(path):
+def test_lecture_executes_offline(path, monkeypatch):
     """Does every code cell of the lecture run without error (live Keras training included)?"""
     from nbclient import NotebookClient
 
+    # conftest chooses Agg for the tests' own plots; the kernel should draw inline, as in Jupyter
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
