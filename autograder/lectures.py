@@ -104,7 +104,7 @@ def build_all(write=True):
     return changed
 
 
-def slides(names=None, out=SLIDES_OUT, execute=True):
+def slides(names=None, out=SLIDES_OUT, execute=True, reveal_prefix=None):
     """Convert the lecture notebooks to reveal.js slides in ``out``; return the HTML paths."""
     notebooks = [notebook_path(s) for s in sources()
                  if not names or s.stem in names or notebook_path(s).name in names]
@@ -117,6 +117,8 @@ def slides(names=None, out=SLIDES_OUT, execute=True):
     for nb in notebooks:
         cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides",
                "--output-dir", str(out), "--SlidesExporter.reveal_scroll=True"]
+        if reveal_prefix:  # a local copy of reveal.js, for a lecture hall without network
+            cmd.append(f"--SlidesExporter.reveal_url_prefix={reveal_prefix}")
         if execute:  # run the code live so plots and the learning curve appear on the slides
             cmd += ["--execute", "--ExecutePreprocessor.timeout=300"]
         proc = subprocess.run(cmd + [str(nb)], cwd=nb.parent, env=env,
@@ -137,10 +139,11 @@ def _lectures(args):
 
 
 def _slides(args):
-    for path in slides(args.lectures or None, Path(args.out), execute=not args.no_execute):
+    for path in slides(args.lectures or None, Path(args.out), execute=not args.no_execute,
+                       reveal_prefix=args.reveal_prefix):
         print(f"wrote {path}")
     print("open it in a browser; press s for the speaker notes, Esc for the overview "
-          "(reveal.js itself is loaded from unpkg.com)")
+          f"(reveal.js is loaded from {args.reveal_prefix or 'unpkg.com'})")
     return 0
 
 
@@ -159,4 +162,7 @@ def add_parser(sub):
     p.add_argument("--out", default=str(SLIDES_OUT), help="output folder (default: lectures-build/)")
     p.add_argument("--no-execute", action="store_true",
                    help="convert without running the code (fast; slides show no outputs)")
+    p.add_argument("--reveal-prefix", metavar="URL",
+                   help="where the slides load reveal.js from (default: unpkg.com); a relative "
+                        "path to a local copy makes them work without network")
     p.set_defaults(handler=_slides)

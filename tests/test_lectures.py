@@ -84,13 +84,14 @@ def test_slides_folder_is_ignored_by_git():
 def test_slides_command_writes_reveal_slides(tmp_path):
     """Does `rnn-course slides --no-execute` produce a reveal.js deck with the folded answers?"""
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "slides", "--no-execute",
-                           "--out", str(tmp_path), "rnn_lecture"],
+                           "--out", str(tmp_path), "--reveal-prefix", "reveal.js", "rnn_lecture"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "rnn_lecture.slides.html").read_text()
     assert "reveal" in html.lower()
     assert html.count("<section") >= 13
     assert "<details>" in html
+    assert '"reveal.js/dist/reveal.js"' in html, "--reveal-prefix was not applied"
 
 
 @pytest.mark.slow
