@@ -74,7 +74,7 @@ def build(source):
             cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["answer"]})
             args = args or ["fragment"]
         elif kind == "notes":
-            text = markdown(body)
+            text = "**Speaker notes.** " + markdown(body)
             cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": ["notes"]})
             args = ["notes"]
         else:

@@ -28,9 +28,10 @@
 # under it (click **Answer**). As slides: `rnn-course slides` (press `s` for speaker notes).
 
 # %% [notes]
-# Speaker notes live in cells like this one: they show in the notebook and in the slides'
-# speaker view, never on the projected slide. Run the setup cell before the lecture: the
-# first Keras import takes about five seconds.
+# Cells like this one show in the notebook and in the slides' speaker view (press `s`),
+# never on the projected slide. Run the whole notebook once before the lecture: the first
+# Keras import (section 4) takes a few seconds, and the live training in sections 9 and 12
+# about half a minute in all.
 
 # %% [code]
 import os
@@ -98,6 +99,10 @@ print("identical:", np.allclose(average(a), average(b)))
 #   is the sentence vector we hand to a classifier ("is this review positive?").
 #
 # Practised in [assignment 03_rnn](../../assignments/03_rnn/rnn.ipynb).
+
+# %% [notes]
+# Draw the unrolled chain on the board: boxes for h(0) ... h(n), one arrow in from each word,
+# the same f on every arrow. Ask where the zero vector comes from before showing it.
 
 # %% [markdown]
 # ### The function $f$
@@ -211,7 +216,7 @@ print("ids", ids.shape, "-> word vectors", X.shape, "-> sentence vector", s.shap
 # left; the sentence vector is the two final states stacked, $2k$ numbers. Now the start of
 # the sentence is as fresh in memory as its end (*bidirectional* RNN).
 #
-# **Think before answering.** Between the sentence vector and the prediction we may put
+# **Stack dense layers.** Between the sentence vector and the prediction we may put
 # several **dense** layers, each translating its input into a new vector and mixing the
 # information of the previous layer.
 
@@ -636,6 +641,10 @@ for ax in (ax1, ax2):
     ax.legend()
 plt.show()
 
+# %% [notes]
+# The fit takes about ten seconds. While it runs, ask what the curve should look like at
+# epoch 1 (Exercise 4: near log 2) and whether the validation curve can beat the training one.
+
 # %% [markdown]
 # **Exercise 7.** With 1500 training reviews and `batch_size=32`, how many optimisation
 # steps does one epoch take? How many did the whole training take?
@@ -727,6 +736,10 @@ for kind, candidate in results.items():
     dev_acc = candidate.evaluate(x_dev, y_dev, verbose=0)[1]
     probe_acc = candidate.evaluate(x_probe, probe_labels, verbose=0)[1]
     print(f"{kind:>10}  {candidate.count_params():>10}  {dev_acc:>12.3f}  {probe_acc:>14.3f}")
+
+# %% [notes]
+# Three more fits, about twenty seconds in all. The numbers move a little between machines
+# (thread scheduling), the ranking does not: SimpleRNN trails, the gated layers solve the probe.
 
 # %% [markdown]
 # On these short reviews the gated layers (LSTM, GRU) learn what the simple RNN, trained
