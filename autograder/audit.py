@@ -60,6 +60,7 @@ class Secrets:
     arrays: list = field(default_factory=list)  # (label, ndarray)
     skipped: list = field(default_factory=list)  # what is too small or generic to look for
     released: list = field(default_factory=list)  # (label, body text) of released blocks
+    published: list = field(default_factory=list)  # hidden values a suite's VISIBLE cases hold
 
 
 def _definitions(path):
@@ -130,6 +131,11 @@ def secrets(release=(), modules=None):
       hold (a data generator shared by a notebook and its checks is public);
     - every array of the Keras golden files and every expected array of every
       hidden case.
+    A hidden value that a suite's visible case also holds (a Keras golden input that a
+    visible case uses, a hidden case that repeats a visible one) is published on
+    purpose by the suite's author: it is listed in ``published``, which the bundle
+    command reports, and not treated as a leak. The bundle's visible files must then
+    equal the repository's (the bundle tests check that).
     Bodies under MIN_BODY_CHARS characters, lines under MIN_LINE_CHARS, and arrays
     that could turn up by chance (see :func:`_distinctive`: ``[0., 0., 0.]``, a loss
     of exactly 0.5) are too generic to be an answer (``return sigmoid(z)``); they
@@ -192,10 +198,11 @@ def secrets(release=(), modules=None):
             for region in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", source, re.S):
                 if len(_norm(region)) >= MIN_BODY_CHARS:
                     found.texts.append((f"solution region of {where}", _norm(region)))
+    visible = _visible_arrays(golden)
     for path in sorted(golden.DATA.glob("keras_*.npz")):
         with np.load(path, allow_pickle=False) as f:
             for key in f.files:
-                _add_array(found, f"{path.name}[{key}]", f[key])
+                _add_array(found, f"{path.name}[{key}]", f[key], visible)
     for test in suites.all_tests().values():
         try:
             cases = test.hidden()
@@ -206,15 +213,39 @@ def secrets(release=(), modules=None):
         for case in cases:
             for key, value in case.expected.items():
                 _add_array(found, f"expected {case.names.get(key, key)} of hidden case "
-                                  f"{case.label!r} ({test.grade_id})", value)
+                                  f"{case.label!r} ({test.grade_id})", value, visible)
     return found
 
 
-def _add_array(found, label, value):
-    if _distinctive(value):
+def _array_key(value):
+    return value.shape, tuple(float(v) for v in np.asarray(value, dtype=np.float64).ravel())
+
+
+def _visible_arrays(golden):
+    """Keys of every array the repository's visible files hold (inputs, expected, hints).
+
+    Those files are written from the suites' ``VISIBLE`` cases, which their authors
+    publish on purpose: golden values of visible cases belong in the student package.
+    """
+    keys = set()
+    for path in sorted(golden.DATA.glob("visible_*.json")):
+        for entry in json.loads(path.read_text())["functions"].values():
+            for data in entry["cases"]:
+                case = golden.case_from_json(data)
+                values = [*case.arrays.values(), *case.expected.values(),
+                          *(v for _, wrong in case.hints for v in wrong.values())]
+                keys.update(_array_key(v) for v in values if isinstance(v, np.ndarray))
+    return keys
+
+
+def _add_array(found, label, value, visible=frozenset()):
+    if not _distinctive(value):
+        if isinstance(value, np.ndarray):
+            found.skipped.append(f"{label}: {value.size} entries")
+    elif _array_key(value) in visible:
+        found.published.append(label)
+    else:
         found.arrays.append((label, np.asarray(value)))
-    elif isinstance(value, np.ndarray):
-        found.skipped.append(f"{label}: {value.size} entries")
 
 
 # ---- looking for them ------------------------------------------------------------------------

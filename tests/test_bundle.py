@@ -196,6 +196,18 @@ def test_secrets_cover_every_kind(found):
     assert len(found.bodies) > len(skipped_bodies), skipped_bodies  # skipping is the exception
 
 
+def test_hidden_values_a_visible_case_holds_are_published_not_secret():
+    """Is a hidden array that a visible case also holds reported as published, and others kept?"""
+    found = A.Secrets()
+    shown, hidden = np.array([0.25, -1.5, 3.125]), np.array([0.5, 2.75, -4.0])
+    A._add_array(found, "shown", shown, {A._array_key(shown)})
+    A._add_array(found, "hidden", hidden, {A._array_key(shown)})
+    A._add_array(found, "tiny", np.array([0.0, 1.0]), {A._array_key(shown)})
+    assert found.published == ["shown"]
+    assert [label for label, _ in found.arrays] == ["hidden"]
+    assert found.skipped == ["tiny: 2 entries"]
+
+
 def test_audit_finds_planted_answers(tmp_path, found):
     """Does the scan find answers hidden in every form: reformatted, as code, compressed, binary?"""
     import solutions.dense
@@ -326,6 +338,10 @@ def test_wheel_holds_only_the_public_side(built):
     expected = sorted([f"autograder/{m}.py" for m in modules]
                       + [f"autograder/data/visible_{a}.json" for a in assignments])
     assert names == expected
+    with zipfile.ZipFile(wheel) as z:  # the audit trusts these to be the suites' VISIBLE cases
+        for a in assignments:
+            assert z.read(f"autograder/data/visible_{a}.json") == \
+                (ROOT / "autograder" / "data" / f"visible_{a}.json").read_bytes()
     for a in assignments:
         for nb in (ROOT / "assignments" / a).glob("*.ipynb"):
             assert (out / "assignments" / a / nb.name).read_bytes() == nb.read_bytes()
@@ -441,18 +457,10 @@ def test_visible_checks_fail_on_the_stubs_in_the_student_environment(venv, built
     assert version.stdout.strip().startswith("rnn-course-student ")
 
 
-def _reports(stdout):
-    """{function: its PASS/FAIL report} from rnn-course-student's output."""
-    reports, current = {}, None
-    for line in stdout.splitlines():
-        if line.startswith(("PASS ", "FAIL ")):
-            current = line[5:].split(":", 1)[0]
-            reports[current] = [line]
-        elif line.startswith("  ") and current:
-            reports[current].append(line)
-        else:
-            current = None
-    return {k: "\n".join(v) for k, v in reports.items()}
+def _reports(section):
+    """{function: its PASS/FAIL report} from one notebook's part of rnn-course-student's output."""
+    chunks = re.split(r"^(?=PASS |FAIL )", section, flags=re.M)
+    return {c[5:].split(":", 1)[0]: c.strip() for c in chunks if c.startswith(("PASS ", "FAIL "))}
 
 
 @SLOW
@@ -476,7 +484,7 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
             ns = dict(ref)
             exec(mutant.source(), ns)  # as the notebook would hold it: under the graded name
             passed, report = run_check(ns[func], ns)
-            expected[(a, func)] = ("PASS " if passed else "FAIL ") + report
+            expected[(a, func)] = (("PASS " if passed else "FAIL ") + report).strip()
             nb = (out / "assignments" / a / suite.NOTEBOOK)
             filled = fill(nb, ROOT / "course" / "source" / a / suite.NOTEBOOK, {func: mutant.source()})
             paths.append((a, func, write(filled, home / "mutants" / a / func / suite.NOTEBOOK)))
@@ -493,9 +501,61 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
 @SLOW
 def test_a_bundle_that_fails_the_audit_is_not_written(tmp_path, monkeypatch):
     """If the audit finds anything, is there no bundle (and no half-built folder) to hand out?"""
-    monkeypatch.setattr(A, "secrets", lambda *args, **kwargs: None)
+    monkeypatch.setattr(A, "secrets", lambda *args, **kwargs: A.Secrets())
     monkeypatch.setattr(A, "audit", lambda root, found: [f"{Path(root).name}: planted leak"])
     with pytest.raises(B.BundleError, match="not written") as info:
         B.bundle([B.released_assignments()[0]], tmp_path / "handout")
     assert "planted leak" in str(info.value)
     assert list(tmp_path.iterdir()) == []
+
+
+KERNEL_RUN = """
+import sys
+import nbclient
+import nbformat
+
+path, allow_errors = sys.argv[1], sys.argv[2] == "allow-errors"
+nb = nbformat.read(path, as_version=4)
+nb.cells.append(nbformat.v4.new_code_cell(
+    "import sys, autograder\\n"
+    "print('KERNEL', sys.executable, autograder.__file__)\\n"
+    "try:\\n    import solutions\\nexcept ModuleNotFoundError:\\n    print('NO SOLUTIONS')"))
+nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=allow_errors,
+                        resources={"metadata": {"path": str(sys.argv[3])}}).execute()
+for cell in nb.cells:
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            print(out.text, end="")  # one print may arrive in several pieces
+        elif out.output_type == "error":
+            print("\\nERROR", out.ename, out.evalue)
+"""
+
+
+@SLOW
+def test_released_notebook_runs_in_a_jupyter_kernel_of_the_student_environment(venv, built):
+    """In a real kernel of the student venv, does the first notebook run: checks pass once filled,
+    fail with their messages as released, and the kernel cannot import solutions?"""
+    from autograder.submissions import fill, write
+    out, assignments, _ = built
+    env_dir, home = venv
+    a = assignments[0]
+    released = sorted((out / "assignments" / a).glob("*.ipynb"))[0]
+    filled = write(fill(released, ROOT / "course" / "source" / a / released.name),
+                   home / "kernel" / a / released.name)
+    script = home / "kernel_run.py"
+    script.write_text(KERNEL_RUN)
+    python = env_dir / "bin" / "python"
+    env = dict(_student_env(), NBGRADER_EXECUTION="validate")  # demos skipped, as when validating
+    for path, mode in ((filled, "strict"), (released, "allow-errors")):
+        proc = subprocess.run([str(python), str(script), str(path), mode, str(path.parent)],
+                              capture_output=True, text=True, cwd=home, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert f"KERNEL {env_dir}" in proc.stdout and "NO SOLUTIONS" in proc.stdout, proc.stdout
+        if mode == "strict":
+            for func in _visible_functions(a):
+                assert re.search(rf"^{func}: (the check|all \d+ checks) passed", proc.stdout, re.M), func
+        else:
+            for func in _visible_functions(a):
+                assert re.search(rf"^ERROR CheckFailed {func}: \d+ of \d+ checks failed", proc.stdout,
+                                 re.M), func
+            assert "still the stub" in proc.stdout
