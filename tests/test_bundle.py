@@ -465,7 +465,11 @@ def _reports(section):
 
 @SLOW
 def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
-    """With a known mistake in a function, does the student command say what check(f) says here?"""
+    """With known mistakes in its functions, does the student command say what check(f) says here?
+
+    One notebook per assignment holds the first known mistake of every function; the
+    instructor side checks the same mistakes in the same namespace.
+    """
     from autograder.mutants import mutants_for
     from autograder.submissions import fill, write
     from autograder.suites import modules
@@ -476,26 +480,27 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
     paths, expected = [], {}
     for a in assignments:
         suite = modules()[a]
-        ref = reference_namespace(*suite.SOLUTIONS)
-        for func in suite.VISIBLE:
-            mutant = next(iter(mutants_for(func)), None)
-            if mutant is None:
-                continue
-            ns = dict(ref)
-            exec(mutant.source(), ns)  # as the notebook would hold it: under the graded name
+        ns = reference_namespace(*suite.SOLUTIONS)
+        sources = {f: m.source() for f in suite.VISIBLE for m in mutants_for(f)[:1]}
+        for source in sources.values():
+            exec(source, ns)  # as the notebook holds it: under the graded name
+        expected[a] = {}
+        for func in sources:
             passed, report = run_check(ns[func], ns)
-            expected[(a, func)] = (("PASS " if passed else "FAIL ") + report).strip()
-            nb = (out / "assignments" / a / suite.NOTEBOOK)
-            filled = fill(nb, ROOT / "course" / "source" / a / suite.NOTEBOOK, {func: mutant.source()})
-            paths.append((a, func, write(filled, home / "mutants" / a / func / suite.NOTEBOOK)))
-    assert expected, "no known mistakes to check with"
-    proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *[p for _, _, p in paths])
+            expected[a][func] = (("PASS " if passed else "FAIL ") + report).strip()
+        nb = out / "assignments" / a / suite.NOTEBOOK
+        filled = fill(nb, ROOT / "course" / "source" / a / suite.NOTEBOOK, sources)
+        paths.append(write(filled, home / "mutants" / a / suite.NOTEBOOK))
+    assert any(expected.values()), "no known mistakes to check with"
+    proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *paths)
     # One section per notebook, each closed by its summary line.
     sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks$", proc.stdout, flags=re.M)
     assert len(sections) == len(paths) + 1, proc.stdout + proc.stderr
-    for (a, func, _), section in zip(paths, sections):
-        assert _reports(section).get(func) == expected[(a, func)], section
-    assert any(v.startswith("FAIL") and "Likely cause" in v for v in expected.values())
+    for a, section in zip(assignments, sections):
+        reports = _reports(section)
+        for func, report in expected[a].items():
+            assert reports.get(func) == report, f"{a} {func}:\n{section}"
+    assert any(r.startswith("FAIL") and "Likely cause" in r for e in expected.values() for r in e.values())
 
 
 @SLOW
