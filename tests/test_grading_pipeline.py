@@ -27,3 +27,29 @@ def test_gradebook_is_written_by_the_parent_only():
     assert "Gradebook" not in inspect.getsource(worker)
     source = inspect.getsource(pipeline.Grade)
     assert source.index("as_completed") < source.index("record(gb, trusted, result)")
+
+
+def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path):
+    """Given a course nobody released, LMS-style files and a gradebook URL outside the course,
+    does one run release the assignment into that gradebook and grade every student?"""
+    from autograder.grading.gradebook import totals
+    from autograder.release import copy_course
+
+    from .fixtures.grading_course import fixture_paths
+    course = copy_course(tmp_path / "course")
+    flat = tmp_path / "lms"
+    flat.mkdir()
+    paths = fixture_paths()
+    (flat / "ada_dense.ipynb").write_bytes(paths["reference"].read_bytes())
+    (flat / "ben_Dense-final.ipynb").write_bytes(paths["wrong-shape"].read_bytes())
+    (flat / "ben_notes.txt").write_text("my notes")
+    db = f"sqlite:///{tmp_path / 'elsewhere' / 'book.db'}"
+    (tmp_path / "elsewhere").mkdir()
+    ctx = pipeline.run(assignment="01_dense", submissions=flat, course=course, db_url=db,
+                       jobs=2, quiet=True)
+    book = totals(db, "01_dense", "dense")
+    assert sum(v[0] for v in book["ada"].values()) == 12
+    assert book["ben"]["relu_tests"][0] == 0 and book["ben"]["sigmoid_tests"][0] == 1
+    notes = (ctx["out"] / "grades.csv").read_text()
+    assert "renamed" in notes and "stray file" in notes
+    assert not (course / "gradebook.db").exists()
