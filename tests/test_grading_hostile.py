@@ -69,6 +69,7 @@ def test_reference_beside_hostile_students_keeps_full_marks(graded):
     entry = [json.loads(line) for line in open(ctx["out"] / "state.jsonl")
              if json.loads(line)["student"] == "reference"][-1]
     assert not entry["events"] and not entry["fatal"]
+    assert not entry["problems"], "an honest notebook was refused something or told it erred"
 
 
 def test_feedback_never_shows_hidden_test_code(graded):
@@ -92,3 +93,19 @@ def test_crashes_and_timeouts_are_counted_as_failures_in_the_csv(graded):
         assert rows[scenario]["status"] in ("incomplete", "graded")
         assert rows[scenario]["notes"], scenario
     assert rows["malformed-json"]["status"].startswith("not graded")
+
+
+def test_class_summary_histogram_and_formgrader_copies(graded):
+    """Are the per-cell summary, the histogram PNG and the autograded notebooks (which the
+    formgrader shows) written, with each grade cell's report as its output?"""
+    import nbformat
+    ctx, _, _ = graded
+    summary = (ctx["out"] / "summary.txt").read_text()
+    assert all(grade_id in summary for grade_id in ALL) and "lost points" in summary
+    assert (ctx["out"] / "histogram.png").read_bytes()[:4] == b"\x89PNG"
+    path = ctx["course"] / "autograded" / "wrong-shape" / "01_dense" / "dense.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    outputs = {c.metadata["nbgrader"]["grade_id"]: c.outputs for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade")}
+    assert outputs["relu_tests"][0]["output_type"] == "error"
+    assert outputs["sigmoid_tests"][0]["output_type"] == "stream"

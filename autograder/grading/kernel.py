@@ -255,6 +255,7 @@ def serve(config):
     log = os.open(os.path.join(workdir, "kernel-output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE; never write .pyc files
     out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
     sys.stdout, sys.stderr = out, err
     apply_limits(config["memory_mb"], config["file_mb"])
@@ -299,6 +300,7 @@ def zygote(config):
     import socket
     import time
     sock = socket.socket(fileno=config["sock"])
+    sys.dont_write_bytecode = True
     try:
         import numpy  # noqa: F401
         import matplotlib
