@@ -260,6 +260,8 @@ def serve(config):
     sys.stdout, sys.stderr = out, err
     apply_limits(config["memory_mb"], config["file_mb"])
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
+    import platform
+    platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`
     refused = install_guard(workdir, config["deny_read"], config["allow_read"])
     namespace = {"__name__": "__main__", "__builtins__": __builtins__,
                  "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
