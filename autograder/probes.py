@@ -451,8 +451,9 @@ def keras_model(namespace, spec, arrays):
     Reported under ``out/``: the number of layers; for layer i its class, units /
     filters / dimensions, activation, mask_zero, padding (``layer<i>/...``); the loss,
     optimizer and metrics it was compiled with; the shape of every weight. With
-    ``weights`` (in ``model.get_weights()`` order) the weights are set and
-    ``out/probs`` is the model's output on ``arrays[ids]``, as float64 (N,).
+    ``weights`` (in ``model.get_weights()`` order, when their shapes are the model's)
+    the weights are set and ``out/probs`` is the model's output on ``arrays[ids]``, as
+    float64 (N,).
     Facts that are names are reported as ``<key>/<name>`` = 1 next to ``<key>`` =
     "str:<name>", so a wrong name is a missing key whose message shows the name used.
     """
@@ -482,8 +483,11 @@ def keras_model(namespace, spec, arrays):
     out["out/weights"] = np.array(len(shapes))
     for j, shape in enumerate(shapes):
         out[f"out/weight{j}"] = np.array(shape)
-    if spec.get("weights") is not None:
-        built.set_weights([arrays[k] for k in spec["weights"]])
+    out["out"] = "type:" + type(built).__name__
+    given = [arrays[k] for k in spec.get("weights") or []]
+    # With other weight shapes the model is a different one: the shapes above say so.
+    if given and [tuple(np.shape(w)) for w in given] == shapes:
+        built.set_weights(given)
         ids = np.array(arrays[spec["ids"]], copy=True)
         probs = _strict(lambda: built(ids, training=False))
         out["out/probs"] = np.asarray(probs, dtype=np.float64).reshape(-1)
