@@ -14,14 +14,14 @@
 # | 2 | the recurrence $\mathbf{h}^{(t)} = f(\mathbf{h}^{(t-1)}, \mathbf{x}^{(t)})$ and its function $f$ | [03_rnn](../../assignments/03_rnn/rnn.ipynb) |
 # | 3 | layers: ids → embedding → sentence vector → probability; dense layers; nonlinearities | [01_dense](../../assignments/01_dense/dense.ipynb) |
 # | 4 | learning: cross-entropy, mini-batch SGD, RMSProp, Adagrad, Adam | [02_learning](../../assignments/02_learning/learning.ipynb), [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
-# | 5 | Keras: `Sequential`, `add`, `compile`, `fit` | 06_sentiment |
+# | 5 | Keras: `Sequential`, `add`, `compile`, `fit` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 6 | the `Embedding` layer: random or pretrained, trainable or frozen | [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
 # | 7 | `SimpleRNN`, `LSTM`, `GRU`, the vanishing gradient, `Bidirectional`, `return_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb), [04_bptt](../../assignments/04_bptt/bptt.ipynb) |
 # | 8 | `Dense` as a hidden and as an output layer | [01_dense](../../assignments/01_dense/dense.ipynb) |
-# | 9 | training: loss, optimizer, `batch_size`, `epochs`, `validation_data` | [02_learning](../../assignments/02_learning/learning.ipynb), 06_sentiment |
-# | 10 | `predict` and `evaluate` | 06_sentiment |
+# | 9 | training: loss, optimizer, `batch_size`, `epochs`, `validation_data` | [02_learning](../../assignments/02_learning/learning.ipynb), [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
+# | 10 | `predict` and `evaluate` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 11 | `pad_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb) |
-# | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | 06_sentiment |
+# | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 13 | summary | |
 #
 # **Exercises** are questions to think about before reading on; each answer is folded away
@@ -678,7 +678,7 @@ for text, prob in zip(probe_texts[:6], model.predict(x_probe[:6], verbose=0).rav
 # Getting productive with Keras mostly means reading its documentation: the guide to the
 # [Sequential model](https://keras.io/guides/sequential_model/) and the
 # [layer reference](https://keras.io/api/layers/). The capstone,
-# assignment 06_sentiment, builds this classifier in your own NumPy code and in Keras and
+# [assignment 06_sentiment](../../assignments/06_sentiment/sentiment.ipynb), builds this classifier in your own NumPy code and in Keras and
 # shows they agree.
 #
 # ## 11. Padding: `pad_sequences`
