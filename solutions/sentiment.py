@@ -69,7 +69,8 @@ class SentimentRNN:
         """Initialise as Keras does by default, from np.random.default_rng(seed).
 
         E uniform in [-0.05, 0.05]; the input block of W Glorot-uniform; the
-        hidden block of W orthogonal; W_out Glorot-uniform; biases zero.
+        hidden block of W orthogonal; W_out Glorot-uniform; biases zero. The same
+        generator is kept as self.rng, to shuffle the training data in fit.
         """
         rng = np.random.default_rng(seed)
         V, D, H = vocab_size, embed_dim, hidden_dim
@@ -86,7 +87,8 @@ class SentimentRNN:
         self.rng = rng  # shuffles the training data in fit
 
     def _logits(self, ids):
-        """The logit z (N,) of every sequence, and what the backward pass needs."""
+        """A helper (organise yours as you like): the logit z (N,) of every sequence,
+        and what the backward pass needs."""
         p = self.params
         ids = np.asarray(ids)
         mask = ids != 0  # (N, T): id 0 is padding
@@ -113,6 +115,8 @@ class SentimentRNN:
         return sigmoid(self._logits(ids)[0])
 
     def _loss_grads_probs(self, ids, y):
+        """A helper: loss, gradients and probabilities of a batch, so that fit gets the
+        batch's accuracy without a second forward pass."""
         z, (emb_cache, rnn_cache, h_last) = self._logits(ids)
         y = np.asarray(y, dtype=np.float64).reshape(-1)  # (N,)
         N = z.shape[0]

@@ -85,3 +85,11 @@ def test_every_keras_mistake_has_a_hint_or_fails_loudly():
         assert mutant.cause in causes or not stored, mutant.name
         if not stored:
             assert mutant.name == "build_keras_model_softmax_output"
+
+
+def test_notebook_states_the_recorded_accuracy_and_recipe():
+    """Does the notebook's text quote the numbers the grade cell uses (no drift)?"""
+    from autograder.build import AUTHORING
+    text = (AUTHORING / S.ASSIGNMENT / "sentiment.py").read_text()
+    assert f"({S.ACCURACY['test']} and {S.ACCURACY['probe']})" in text
+    assert f"for {S.RECIPE['epochs']} epochs" in text and f"no more than {S.MARGIN:.2f}" in text
