@@ -130,8 +130,10 @@ def main(argv=None):
         if a.get(student) != b.get(student):
             differ.append((student, kind, a.get(student), b.get(student)))
     journal = [json.loads(line) for line in open(ours / "grading" / assignment / "state.jsonl")]
-    overhead = [e["seconds_total"] - e["seconds_cells"] for e in journal if e["seconds_total"]]
-    cells = [e["seconds_cells"] for e in journal if e["seconds_total"]]
+    ran = [e for e in journal if e["seconds_total"]]
+    cells = [e["seconds_cells"] for e in ran]
+    checks = [e.get("seconds_checks", 0.0) for e in ran]
+    overhead = [e["seconds_total"] - e["seconds_cells"] - e.get("seconds_checks", 0.0) for e in ran]
     ratio = t_ours / t_plain
     print()
     print(f"assignment            {assignment} ({len(students)} students)")
@@ -140,8 +142,10 @@ def main(argv=None):
     print(f"ratio                 {ratio:7.3f}  (goal <= 0.25) {'OK' if ratio <= 0.25 else 'MISSED'}")
     print(f"identical scores      {compared - len(differ)} of {compared} non-hostile submissions")
     print(f"notebook execution    median {statistics.median(cells):.2f} s per submission")
-    print(f"overhead beyond it    median {statistics.median(overhead):.2f} s, max {max(overhead):.2f} s "
-          "per submission (process start, sending cases, judging; goal < 0.5 s)")
+    print(f"checks (student code) median {statistics.median(checks):.2f} s per submission "
+          "(the grade cells' cases running the student's functions)")
+    print(f"overhead beyond both  median {statistics.median(overhead):.2f} s, max {max(overhead):.2f} s "
+          "per submission (process start, sending cases and outputs, judging; goal < 0.5 s)")
     for d in differ:
         print("  differs:", d)
     print(f"courses kept in {base}" if args.keep else "")

@@ -23,6 +23,7 @@ class Execution:
     events: list = field(default_factory=list)  # crashes, timeouts, restarts: for feedback
     refused: list = field(default_factory=list)  # what the guard refused the notebook
     seconds_cells: float = 0.0  # time spent running the student's cells
+    seconds_checks: float = 0.0  # time the student's functions spent on the checks' cases
     seconds_total: float = 0.0
 
 
@@ -74,7 +75,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
 
     def start():
         """A fresh process with the cells that completed before replayed; None if one failed."""
-        new = StudentProcess(workdir, limits, deny)
+        new = StudentProcess(workdir, limits, deny, blocks=trusted.blocks)
         for step in history:
             if step[1] in skip:
                 continue
@@ -122,6 +123,8 @@ def execute(plan, trusted, limits, workdir, deny=()):
                     _, cases = cases_for(cell.grade_id, tuple(cell.checks))
                     reply, outputs = proc.probe(cases, timeout)
                     _note_refused(result, reply)
+                    if isinstance(reply.get("seconds"), (int, float)):
+                        result.seconds_checks += max(0.0, float(reply["seconds"]))
                     if outputs is None:
                         grade = not_graded(cell, f"the checks could not run: {reply['failure']}")
                     else:

@@ -61,6 +61,18 @@ def deny_list(extra=()):
             + [str(p) for p in extra])
 
 
+def earlier_blocks(assignment):
+    """Solution modules of the assignments before ``assignment`` (its own excluded).
+
+    The student process's ``autograder.blocks`` is limited to these, as a student's
+    bundle holds only the blocks released after the earlier deadlines.
+    """
+    from ..suites import modules
+    own = set(modules()[assignment].SOLUTIONS)
+    return sorted({name for a, m in modules().items() if a < assignment
+                   for name in m.SOLUTIONS} - own)
+
+
 def allow_list():
     """Exceptions to the deny list: the visible cases students are given anyway."""
     return [str(p) for p in (ROOT / "autograder" / "data").glob("visible_*.json")]
@@ -146,7 +158,7 @@ class Zygote:
 class StudentProcess:
     """One running student process."""
 
-    def __init__(self, workdir, limits, deny=(), env=None):
+    def __init__(self, workdir, limits, deny=(), env=None, blocks=None):
         self.workdir, self.limits, self.seq = Path(workdir), limits, 0
         self.workdir.mkdir(parents=True, exist_ok=True)
         cmd_r, self._cmd_w = os.pipe()
@@ -154,7 +166,7 @@ class StudentProcess:
         config = {"workdir": str(self.workdir), "fds": [cmd_r, res_w],
                   "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
                   "output_cap": limits.output_cap, "deny_read": deny_list(deny),
-                  "allow_read": allow_list()}
+                  "allow_read": allow_list(), "blocks": blocks}
         self.started = time.monotonic()
         self.proc = None
         if limits.fork and env is None:

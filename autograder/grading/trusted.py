@@ -32,6 +32,7 @@ class Trusted:
     locked: dict  # grade_id -> source of read-only cells (restored in every submission)
     solution_ids: list  # grade_ids of solution cells (code and written answers)
     checksums: dict  # grade_id -> nbgrader checksum of the released cell (from the gradebook)
+    blocks: list = field(default_factory=list)  # solution modules autograder.blocks may use
 
     @property
     def name(self):
@@ -95,7 +96,9 @@ def load(course, assignment):
             solutions.append(grade_id)
         elif is_locked(cell) and cell.cell_type == "code":
             locked[grade_id] = cell.source
-    return Trusted(assignment, module.NOTEBOOK, grade_cells, locked, solutions, checksums)
+    from .process import earlier_blocks
+    return Trusted(assignment, module.NOTEBOOK, grade_cells, locked, solutions, checksums,
+                   earlier_blocks(assignment))
 
 
 def sync_gradebook(trusted, db_url):

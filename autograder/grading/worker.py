@@ -68,6 +68,7 @@ def grade_submission(task):
                 result["cells"] = _cell_log(ex)
                 result["seconds_cells"] = ex.seconds_cells
                 result["seconds_total"] = ex.seconds_total
+                result["seconds_checks"] = ex.seconds_checks
     except Exception as exc:  # a grader bug must not take the batch down; it is reported
         result["fatal"] = f"the grader failed on this submission: {type(exc).__name__}: {exc}"
         result["traceback"] = traceback.format_exc()[-4000:]
