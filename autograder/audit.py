@@ -131,11 +131,12 @@ def secrets(release=(), modules=None):
       hold (a data generator shared by a notebook and its checks is public);
     - every array of the Keras golden files and every expected array of every
       hidden case.
-    A hidden value that a suite's visible case also holds (a Keras golden input that a
-    visible case uses, a hidden case that repeats a visible one) is published on
-    purpose by the suite's author: it is listed in ``published``, which the bundle
-    command reports, and not treated as a leak. The bundle's visible files must then
-    equal the repository's (the bundle tests check that).
+    A Keras golden array that a suite's visible case also holds (the visible check's
+    own golden inputs and outputs) is published on purpose by the suite's author: it is
+    listed in ``published`` and not treated as a leak. A hidden case's expected value
+    never is: a visible case that repeats a hidden one is a leak (give the visible check
+    its own inputs). The bundle's visible files must equal the repository's (the bundle
+    tests check that).
     Bodies under MIN_BODY_CHARS characters, lines under MIN_LINE_CHARS, and arrays
     that could turn up by chance (see :func:`_distinctive`: ``[0., 0., 0.]``, a loss
     of exactly 0.5) are too generic to be an answer (``return sigmoid(z)``); they
@@ -212,8 +213,10 @@ def secrets(release=(), modules=None):
                               f"fix the suite, or run `rnn-course golden` for its assignment") from exc
         for case in cases:
             for key, value in case.expected.items():
+                # Strict: a hidden case's expected value is never published, even when a
+                # visible case repeats it (give the visible check its own inputs instead).
                 _add_array(found, f"expected {case.names.get(key, key)} of hidden case "
-                                  f"{case.label!r} ({test.grade_id})", value, visible)
+                                  f"{case.label!r} ({test.grade_id})", value)
     return found
 
 

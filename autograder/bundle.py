@@ -298,10 +298,6 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
             from .audit import audit, secrets
             found = secrets(release, modules)
             leaks = audit(partial, found)
-            hidden_cases = sorted({label.split(" of hidden case ", 1)[1]
-                                   for label in found.published if " of hidden case " in label})
-            manifest["hidden_cases_also_visible"] = hidden_cases
-            (partial / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
             if leaks:
                 raise BundleError("the bundle would give answers away, so it was not written; fix "
                                   "the cause and build again:\n  " + "\n  ".join(leaks[:30]))
@@ -325,10 +321,6 @@ def _run(args):
           f"released blocks: {', '.join(manifest['released_blocks']) or 'none'}")
     print(f"checked: no reference body, hidden test or hidden golden value in {len(manifest['files'])} "
           "files and the archives inside them")
-    for case in manifest.get("hidden_cases_also_visible", []):
-        print(f"note: hidden case {case} repeats a visible case: students see its expected "
-              "values (the suite's VISIBLE publishes them); give the visible check its own inputs "
-              "if that case should stay hidden")
     for assignment, names in manifest["released_blocks"].items():
         print(f"note: the answers of {assignment} ({', '.join(names)}) are importable from "
               f"autograder.blocks in this bundle: hand it out only after {assignment}'s deadline")

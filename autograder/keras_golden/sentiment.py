@@ -10,6 +10,8 @@
   ``build_keras_model(kind, ...)`` with given weights (description and outputs), and
   ``hint/<mutant>/<kind>/*`` the same for every known mistake (to name it when a
   student makes it). Only numbers are stored; names are facts ``<key>/<name>`` = 1.
+- ``visible/simple_rnn/*`` and ``visible_hint/*``: the same for the visible check's own
+  case, whose inputs and weights no hidden case uses.
 """
 import numpy as np
 
@@ -111,5 +113,17 @@ def generate():
         out.update(describe(build_keras_model, kind, weights, ids, f"keras/{kind}/"))
         for mutant in mutants_for("build_keras_model"):
             out.update(describe(mutant.impl, kind, weights, ids, f"hint/{mutant.name}/{kind}/"))
+    # The visible check's own case: a simple_rnn model with ids and weights that no
+    # hidden case uses, so students can see its expected values without seeing a hidden one.
+    ids = padded_ids(rng, 3, 5, V2)
+    out["visible/ids"] = ids
+    shapes = [w.shape for w in build_keras_model("simple_rnn", V2, D2, H2).get_weights()]
+    weights = [rng.normal(0, 0.5, s) for s in shapes]
+    for j, w in enumerate(weights):
+        out[f"visible/simple_rnn/w{j}"] = w
+    out.update(describe(build_keras_model, "simple_rnn", weights, ids, "visible/simple_rnn/"))
+    for mutant in mutants_for("build_keras_model"):
+        out.update(describe(mutant.impl, "simple_rnn", weights, ids,
+                            f"visible_hint/{mutant.name}/simple_rnn/"))
     keras.utils.clear_session()
     return out

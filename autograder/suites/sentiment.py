@@ -329,13 +329,14 @@ def _keras_name(key):
             "probs": "the output on padded ids with given weights"}.get(parts[0], key)
 
 
-def keras_case(kind):
+def keras_case(kind, source="keras"):
+    """The keras_model case of one kind; ``source="visible"`` is the visible check's own."""
     from ..keras_golden.sentiment import KERAS_SIZES
     g = golden.load(ASSIGNMENT)
-    prefix = f"keras/{kind}/"
+    prefix = f"{source}/{kind}/"
     weights = sorted((k for k in g if k.startswith(prefix + "w")), key=lambda k: int(k[len(prefix) + 1:]))
     arrays = {f"w{j}": g[k] for j, k in enumerate(weights)}
-    arrays["ids"] = g["keras/ids"]
+    arrays["ids"] = g[f"{source}/ids"]
     spec = {"func": "build_keras_model", "args": [{"value": kind}] + [{"value": s} for s in KERAS_SIZES],
             "weights": [f"w{j}" for j in range(len(weights))], "ids": "ids"}
     expected = {k[len(prefix):]: g[k] for k in g if k.startswith(prefix + "out/")}
@@ -345,7 +346,7 @@ def keras_case(kind):
                 arrays=arrays, expected=expected, names={k: _keras_name(k) for k in expected},
                 probe="keras_model", rtol=1e-4, atol=1e-6)
     for mutant in mutants_for("build_keras_model"):
-        hint = f"hint/{mutant.name}/{kind}/"
+        hint = f"{'hint' if source == 'keras' else source + '_hint'}/{mutant.name}/{kind}/"
         wrong = {k[len(hint):]: g[k] for k in g if k.startswith(hint)}
         if wrong and not matches(wrong, expected, case.rtol, case.atol):
             case.hints.append((mutant.cause, wrong))
@@ -411,6 +412,6 @@ VISIBLE = {
     "SentimentRNN": (_visible_model, "other shapes, rows that are all padding, extra padding "
                      "columns, predict, TensorFlow's gradients, fit, evaluate, agreement with "
                      "Keras, and accuracy after training on the corpus."),
-    "build_keras_model": (lambda: [keras_case("simple_rnn")], "the kinds lstm, gru, bilstm "
-                          "and cnn."),
+    "build_keras_model": (lambda: [keras_case("simple_rnn", source="visible")],
+                          "the kinds lstm, gru, bilstm and cnn, other weights and ids."),
 }
