@@ -24,6 +24,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+lectures: setup
+	$(BIN)/rnn-course lectures
+
 slides: setup
 	$(BIN)/rnn-course slides
 

@@ -33,9 +33,14 @@ def test_released_notebooks_match_a_fresh_release(tmp_path):
     assert committed == fresh, "assignments/ holds files a release does not make (or misses some)"
 
 
+# Grading fixtures that are broken on purpose: they are not notebooks at all.
+NOT_NOTEBOOKS = {"malformed-json.ipynb", "not-a-notebook.ipynb"}
+
+
 def _all_notebooks():
     return sorted(p for p in ROOT.rglob("*.ipynb")
                   if ".venv" not in p.parts and ".ipynb_checkpoints" not in p.parts
+                  and p.name not in NOT_NOTEBOOKS
                   and not any(part in {"release", "submitted", "autograded", "feedback"}
                               for part in p.relative_to(ROOT).parts[:2]))
 

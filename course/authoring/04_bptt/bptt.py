@@ -19,8 +19,8 @@
 #
 # There is also one short written question, graded by hand.
 #
-# Lecture: [the RNN and Keras sections of the lecture notebook](../../course/lectures/rnn_lecture.ipynb)
-# (where it says that the simple RNN is hard to optimise and that LSTM and GRU were made to fix that).
+# Lecture: [section 7 (recurrent layers and the vanishing gradient)](../../course/lectures/rnn_lecture.ipynb),
+# where it says that the simple RNN is hard to optimise and that LSTM and GRU were made to fix that.
 
 # %% [conventions]
 

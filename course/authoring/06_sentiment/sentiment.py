@@ -20,8 +20,7 @@
 # `build_keras_model`. The earlier building blocks come from `autograder.blocks`: the
 # reference versions, so a slip in an earlier assignment does not follow you here.
 #
-# Lecture: [the sentiment example, and the Keras sections on Embedding, LSTM, Dense,
-# training, evaluation and CNNs](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [sections 5, 9, 10 and 12 (Keras, training, prediction and evaluation, the CNN alternative)](../../course/lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 
