@@ -227,7 +227,7 @@ def preload_blocks(allowed):
             del sys.modules[name]
 
 
-def apply_limits(memory_mb, file_mb):
+def apply_limits(memory_mb, file_mb, cpu_seconds=None):
     import resource
     import signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
@@ -238,6 +238,11 @@ def apply_limits(memory_mb, file_mb):
     if memory_mb:
         n = int(memory_mb * 2 ** 20)
         resource.setrlimit(resource.RLIMIT_AS, (n, n))
+    if cpu_seconds:
+        # A backstop the kernel enforces by itself: even if the grader is killed and
+        # cannot stop this process, it dies once it has used a notebook's whole budget.
+        n = int(cpu_seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (n, n + 5))
 
 
 # ---------------------------------------------------------------- running cells
@@ -314,7 +319,7 @@ def serve(config):
     sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE; never write .pyc files
     out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
     sys.stdout, sys.stderr = out, err
-    apply_limits(config["memory_mb"], config["file_mb"])
+    apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"))
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
     import platform
     platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`

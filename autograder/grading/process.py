@@ -183,6 +183,7 @@ class StudentProcess:
         self._res_r, res_w = os.pipe()
         config = {"workdir": str(self.workdir), "fds": [cmd_r, res_w],
                   "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+                  "cpu_seconds": limits.notebook_timeout,
                   "output_cap": limits.output_cap, "deny_read": deny_list(deny),
                   "allow_read": allow_list(), "blocks": blocks}
         self.started = time.monotonic()

@@ -35,6 +35,13 @@ def _cell_log(execution, limit=4000):
     return out
 
 
+def _memory_events(grades, limits):
+    """A check that ran out of memory is caught like any error; the instructor should see it."""
+    return [f"{g['grade_id']}: the student's code ran out of memory (limit {limits.memory_mb} MB)"
+            for g in grades
+            if any("MemoryError" in o.get("message", "") for o in g.get("outcomes", []))]
+
+
 def grade_submission(task):
     """Grade ``task`` = {course, assignment, student, path, limits, deny, notes}; return a result."""
     student = task["student"]
@@ -63,7 +70,7 @@ def grade_submission(task):
                 limits = Limits(**task.get("limits", {}))
                 ex = execute(plan, tr, limits, work, task.get("deny", ()))
                 result["grades"] = [g.as_dict() for g in ex.grades.values()]
-                result["events"] = ex.events
+                result["events"] = ex.events + _memory_events(result["grades"], limits)
                 result["problems"] += [f"refused by the grader: {m}" for m in ex.refused]
                 result["cells"] = _cell_log(ex)
                 result["seconds_cells"] = ex.seconds_cells
