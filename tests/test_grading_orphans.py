@@ -18,3 +18,31 @@ def test_spinning_student_process_dies_when_its_cpu_budget_is_spent():
     proc = subprocess.run([sys.executable, "-c", code], timeout=60)
     assert proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL), proc.returncode
     assert time.monotonic() - started < 30
+
+
+def test_student_process_ends_soon_after_its_parent():
+    """If the grader (or the zygote) dies, does its student process end within seconds?"""
+    here = str(kernel.__file__.rsplit('/', 1)[0])
+    child = (f"import sys; sys.path.insert(0, {here!r})\n"
+             "import kernel\n"
+             "kernel.exit_with_parent()\n"
+             "print('ready', flush=True)\n"
+             "while True:\n"
+             "    pass\n")
+    # A parent that starts the spinning child, reports its pid, and dies at once.
+    parent = ("import subprocess, sys\n"
+              f"p = subprocess.Popen([sys.executable, '-c', {child!r}], stdout=subprocess.PIPE)\n"
+              "p.stdout.readline()\n"
+              "print(p.pid, flush=True)\n")
+    pid = int(subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True,
+                             timeout=60).stdout)
+    import os
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("the orphaned student process was still running after 20 s")

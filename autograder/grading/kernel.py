@@ -227,6 +227,20 @@ def preload_blocks(allowed):
             del sys.modules[name]
 
 
+def exit_with_parent():
+    """End this process soon after its parent (the grader, or the zygote) is gone."""
+    import threading
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def apply_limits(memory_mb, file_mb, cpu_seconds=None):
     import resource
     import signal
@@ -320,6 +334,7 @@ def serve(config):
     out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
     sys.stdout, sys.stderr = out, err
     apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"))
+    exit_with_parent()
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
     import platform
     platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`
