@@ -48,6 +48,9 @@ def prepare_tensorflow():
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
     import keras
     import tensorflow as tf
+    # Start from a clean Keras state: models built earlier in this process (a check that
+    # ran a student's Keras model in float32, say) must not change what is computed here.
+    keras.utils.clear_session()
     keras.config.set_floatx("float64")
     return tf, keras
 
