@@ -66,6 +66,7 @@ def test_imdb_network_check_gives_up_quickly(monkeypatch):
     """Does the connectivity check return within its timeout even if connecting hangs?"""
     def hang(*args, **kwargs):
         time.sleep(10)
+        raise TimeoutError("a connection that never answered")  # as a real socket would
     monkeypatch.setattr(loaders.socket, "create_connection", hang)
     started = time.time()
     assert loaders._online(timeout=0.3) is False
