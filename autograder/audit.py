@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layout
+from .build import parse_code
 from .student_blocks import PACKAGE, ROOT, BundleError, solution_modules
 
 SOURCE = ROOT / "course" / "source"
@@ -369,8 +370,7 @@ def audit(root, found):
                     leaks.append(f"{name}: {label}")
             for source in _python_sources(name, views):
                 try:
-                    tree = ast.parse("\n".join("pass" if l.lstrip().startswith(("%", "!")) else l
-                                               for l in source.splitlines()))
+                    tree = parse_code(source)
                 except SyntaxError:
                     continue
                 for node in ast.walk(tree):

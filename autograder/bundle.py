@@ -32,6 +32,7 @@ import tempfile
 from pathlib import Path
 
 from . import layout
+from .build import parse_code
 from .student_blocks import PACKAGE, ROOT, BundleError, blocks_source, solution_modules
 
 ASSIGNMENTS = ROOT / "assignments"
@@ -93,8 +94,7 @@ def notebook_problems(notebook, shipped, released_names, not_released):
             continue
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         try:
-            tree = ast.parse("\n".join("pass" if l.lstrip().startswith(("%", "!")) else l
-                                       for l in source.splitlines()))
+            tree = parse_code(source)
         except SyntaxError:
             continue
         for node in ast.walk(tree):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from .build import COURSE, ROOT, markdown, parse, render
+from .build import COURSE, ROOT, finish, markdown, parse, render
 
 LECTURES = COURSE / "lectures"
 SLIDES_OUT = ROOT / "lectures-build"
@@ -83,13 +83,7 @@ def build(source):
             raise ValueError(f"{source}: empty {kind} cell")
         cell.metadata["slideshow"] = {"slide_type": _slide_type(kind, args, text)}
         cells.append(cell)
-    for i, cell in enumerate(cells):
-        cell["id"] = f"cell-{i:03d}"
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}})
-    nbformat.validate(nb)
-    return nb
+    return finish(cells)
 
 
 def build_all(write=True):
