@@ -28,9 +28,6 @@ class Case:
     atol: float = 1e-10
     hints: list = field(default_factory=list)  # [(likely cause, flattened outputs of that mistake)]
 
-    def signature(self):
-        return f"{self.spec.get('func') or self.spec.get('cls') or self.func}"
-
 
 @dataclass
 class Test:
