@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup demo test lectures slides benchmark clean
+.PHONY: setup demo test test-fast lectures slides benchmark clean
 
 setup: $(VENV)/.installed
 
@@ -23,6 +23,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The edit-test loop: everything not marked slow (no end-to-end nbgrader or TensorFlow runs).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
 
 lectures: setup
 	$(BIN)/rnn-course lectures
