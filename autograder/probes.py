@@ -514,3 +514,13 @@ def sized(namespace, spec, arrays):
 
 
 PROBES.update(model=model, keras_model=keras_model, sized=sized)
+
+
+# ---- 07_gated: the LSTM and GRU caches (the fields of autograder.caches' NamedTuples) ----
+CACHE_FIELDS.update({
+    "LSTMStepCache": ("x_t", "h_prev", "c_prev", "W", "b", "i", "f", "g", "o", "c_next",
+                      "h_next"),
+    "LSTMCache": ("x", "W", "b", "h0", "c0", "h", "c", "gates", "mask"),
+    "GRUStepCache": ("x_t", "h_prev", "Wx", "Wh", "bx", "bh", "z", "r", "hh", "ah", "h_next"),
+    "GRUCache": ("x", "Wx", "Wh", "bx", "bh", "h0", "h", "gates", "ah", "mask"),
+})
