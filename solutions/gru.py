@@ -53,19 +53,27 @@ def gru_forward(x, Wx, Wh, bx, bh, h0=None, mask=None):
     N, T, _ = x.shape
     H = Wh.shape[1]
     h0 = np.zeros((N, H)) if h0 is None else h0
+    # sigmoid(a) = (1 + tanh(a / 2)) / 2: the z and r rows are halved (exact in floating
+    # point) so that both gates come out of one tanh.
+    half = np.ones(3 * H)
+    half[:2 * H] = 0.5
     # The input part of every step at once: one large product instead of T small ones.
-    ax = x @ Wx.T + bx  # (N, T, 3H)
-    Wh_T = Wh.T  # (H, 3H)
+    ax = x @ (Wx * half[:, None]).T + bx * half  # (N, T, 3H)
+    Wh_T, bh_half = (Wh * half[:, None]).T, bh * half  # (H, 3H), (3H,)
     h, gates, ah = np.empty((N, T, H)), np.empty((N, T, 3 * H)), np.empty((N, T, H))
     h_prev = h0
     for t in range(T):
-        ahh = h_prev @ Wh_T + bh  # (N, 3H)
+        ahh = h_prev @ Wh_T + bh_half  # (N, 3H); its last block is h_prev @ Wh_h.T + bh_h
         gt = gates[:, t]
-        gt[:, :2 * H] = sigmoid(ax[:, t, :2 * H] + ahh[:, :2 * H])  # z and r in one call
+        zr = gt[:, :2 * H]
+        np.tanh(ax[:, t, :2 * H] + ahh[:, :2 * H], out=zr)
+        zr *= 0.5
+        zr += 0.5  # z and r, each sigmoid(x Wx^T + bx + h Wh^T + bh)
         z, r = gt[:, :H], gt[:, H:2 * H]
         ah[:, t] = ahh[:, 2 * H:]
-        gt[:, 2 * H:] = np.tanh(ax[:, t, 2 * H:] + r * ahh[:, 2 * H:])
-        h_t = z * h_prev + (1.0 - z) * gt[:, 2 * H:]
+        hh = gt[:, 2 * H:]
+        np.tanh(ax[:, t, 2 * H:] + r * ahh[:, 2 * H:], out=hh)
+        h_t = hh + z * (h_prev - hh)  # = z h_prev + (1 - z) hh
         if mask is not None:
             h_t = np.where(mask[:, t][:, None], h_t, h_prev)
         h[:, t] = h_t
@@ -109,25 +117,29 @@ def gru_backward(dh, cache):
     N, T, D = x.shape
     H = h0.shape[1]
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
+    z, r, hh = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:]
+    # Every factor that does not depend on the gradient, for all steps at once: the
+    # update gate's, the candidate's and the reset gate's pre-activation gradients are
+    # dh_t * local[:, t, 0], dh_t * local[:, t, 1] and dh_t * local[:, t, 2].
+    cand = (1.0 - z) * (1.0 - hh ** 2)  # (N, T, H)
+    local = np.stack([(h_prev - hh) * z * (1.0 - z), cand * ah * r * (1.0 - r), cand],
+                     axis=2)  # (N, T, 3, H), blocks z, r, h
     dax, dah = np.empty((N, T, 3 * H)), np.empty((N, T, 3 * H))
     carry = np.zeros((N, H))  # dL/dh_t that arrives from step t + 1
     for t in reversed(range(T)):
         dh_t = dh[:, t] + carry
-        gt = gates[:, t]
-        z, r, hh = gt[:, :H], gt[:, H:2 * H], gt[:, 2 * H:]
         dxt, dht = dax[:, t], dah[:, t]
-        dxt[:, :H] = dht[:, :H] = dh_t * (h_prev[:, t] - hh) * z * (1.0 - z)
-        dxt[:, 2 * H:] = dac = dh_t * (1.0 - z) * (1.0 - hh ** 2)
-        dxt[:, H:2 * H] = dht[:, H:2 * H] = dac * ah[:, t] * r * (1.0 - r)
-        dht[:, 2 * H:] = dac * r
+        dxt[:] = (dh_t[:, None] * local[:, t]).reshape(N, 3 * H)
+        dht[:, :2 * H] = dxt[:, :2 * H]
+        dht[:, 2 * H:] = dxt[:, 2 * H:] * r[:, t]  # the reset gate scales Wh_h's output
         if mask is None:
-            carry = dh_t * z + dht @ Wh
+            carry = dh_t * z[:, t] + dht @ Wh  # directly, and through the gates
         else:
             # A skipped step copied h_prev: its gradient passes straight through.
             keep = mask[:, t][:, None]  # (N, 1)
             dxt *= keep
             dht *= keep
-            carry = np.where(keep, dh_t * z + dht @ Wh, dh_t)
+            carry = np.where(keep, dh_t * z[:, t] + dht @ Wh, dh_t)
     # Shared weights: one product over all N * T rows instead of T small ones.
     dax2, dah2 = dax.reshape(N * T, 3 * H), dah.reshape(N * T, 3 * H)
     return (dax @ Wx, carry, dax2.T @ x.reshape(N * T, D), dah2.T @ h_prev.reshape(N * T, H),

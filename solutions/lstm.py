@@ -55,20 +55,23 @@ def lstm_forward(x, W, b, h0=None, c0=None, mask=None):
     H = W.shape[0] // 4
     h0 = np.zeros((N, H)) if h0 is None else h0
     c0 = np.zeros((N, H)) if c0 is None else c0
+    # sigmoid(a) = (1 + tanh(a / 2)) / 2: halving the rows of the i, f and o blocks
+    # (exact in floating point) lets one tanh per step serve all four gates.
+    half = np.full(4 * H, 0.5)
+    half[2 * H:3 * H] = 1.0  # the candidate block keeps its tanh
     # The input part of every step at once: one large product instead of T small ones.
-    ax = x @ W[:, H:].T + b  # (N, T, 4H)
-    Wh_T = W[:, :H].T  # (H, 4H)
+    ax = x @ (W[:, H:] * half[:, None]).T + b * half  # (N, T, 4H)
+    Wh_T = (W[:, :H] * half[:, None]).T  # (H, 4H)
     h, c, gates = np.empty((N, T, H)), np.empty((N, T, H)), np.empty((N, T, 4 * H))
     h_prev, c_prev = h0, c0
     for t in range(T):
-        a = ax[:, t] + h_prev @ Wh_T  # (N, 4H)
         gt = gates[:, t]
-        gt[:, :2 * H] = sigmoid(a[:, :2 * H])  # i and f are neighbours: one call
-        gt[:, 2 * H:3 * H] = np.tanh(a[:, 2 * H:3 * H])
-        gt[:, 3 * H:] = sigmoid(a[:, 3 * H:])
-        i, f, g, o = gt[:, :H], gt[:, H:2 * H], gt[:, 2 * H:3 * H], gt[:, 3 * H:]
-        c_t = f * c_prev + i * g
-        h_t = o * np.tanh(c_t)
+        np.tanh(ax[:, t] + h_prev @ Wh_T, out=gt)  # (N, 4H)
+        for gate in (gt[:, :2 * H], gt[:, 3 * H:]):  # i and f, then o: tanh -> sigmoid
+            gate *= 0.5
+            gate += 0.5
+        c_t = gt[:, H:2 * H] * c_prev + gt[:, :H] * gt[:, 2 * H:3 * H]  # f c + i g
+        h_t = gt[:, 3 * H:] * np.tanh(c_t)
         if mask is not None:
             keep = mask[:, t][:, None]  # (N, 1)
             c_t = np.where(keep, c_t, c_prev)
@@ -121,30 +124,33 @@ def lstm_backward(dh, cache):
     x, W, b, h0, c0, h, c, gates, mask = cache
     N, T, _ = x.shape
     H = h0.shape[1]
+    i, f, g, o = (gates[..., k * H:(k + 1) * H] for k in range(4))  # each (N, T, H)
+    c_prev = np.concatenate([c0[:, None], c[:, :-1]], axis=1)  # (N, T, H)
+    tc = np.tanh(c)
+    # Every factor that does not depend on the gradient, for all steps at once:
+    # d a_{i,f,c} = dc * local[:, t, k] and d a_o = dh_t * out[:, t].
+    local = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g ** 2)],
+                     axis=2)  # (N, T, 3, H)
+    out = tc * o * (1.0 - o)  # (N, T, H)
+    to_c = o * (1.0 - tc ** 2)  # (N, T, H): h_t = o tanh(c_t) reaches c_t through this
     Wh = W[:, :H]  # (4H, H)
     da = np.empty((N, T, 4 * H))  # every step's pre-activation gradient
     dh_carry, dc_carry = np.zeros((N, H)), np.zeros((N, H))  # from step t + 1
     for t in reversed(range(T)):
         dh_t = dh[:, t] + dh_carry  # read by the loss and by step t + 1
-        c_prev = c0 if t == 0 else c[:, t - 1]
-        gt = gates[:, t]
-        i, f, g, o = gt[:, :H], gt[:, H:2 * H], gt[:, 2 * H:3 * H], gt[:, 3 * H:]
-        tc = np.tanh(c[:, t])
-        dc = dc_carry + dh_t * o * (1.0 - tc ** 2)  # (N, H)
+        dc = dc_carry + dh_t * to_c[:, t]  # c_t is read by h_t and by step t + 1
         dat = da[:, t]
-        dat[:, :H] = dc * g * i * (1.0 - i)
-        dat[:, H:2 * H] = dc * c_prev * f * (1.0 - f)
-        dat[:, 2 * H:3 * H] = dc * i * (1.0 - g ** 2)
-        dat[:, 3 * H:] = dh_t * tc * o * (1.0 - o)
+        dat[:, :3 * H] = (dc[:, None] * local[:, t]).reshape(N, 3 * H)
+        dat[:, 3 * H:] = dh_t * out[:, t]
         if mask is None:
-            dh_carry, dc_carry = dat @ Wh, dc * f
+            dh_carry, dc_carry = dat @ Wh, dc * f[:, t]
         else:
             # A skipped step copied h and c: both gradients pass straight through, and
             # nothing reaches x_t, W or b from that sample.
             keep = mask[:, t][:, None]  # (N, 1)
             dat *= keep
             dh_carry = np.where(keep, dat @ Wh, dh_t)
-            dc_carry = np.where(keep, dc * f, dc_carry)
+            dc_carry = np.where(keep, dc * f[:, t], dc_carry)
     # The same W acts at every step: its gradient is one product over all N * T rows.
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
     da2 = da.reshape(N * T, 4 * H)
