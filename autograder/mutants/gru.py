@@ -267,9 +267,10 @@ MUTANTS = [
     Mutant("gru_step_backward", "dh_next / dz = h_prev - hh (z multiplies h_prev), not hh - h_prev",
            gru_step_back_dz_sign),
     Mutant("gru_step_backward", "the candidate's recurrent part is multiplied by r, so its "
-           "gradient (for dWh, dbh and dh_prev) is dac * r, not dac", gru_step_back_reset_not_on_recurrent),
-    Mutant("gru_step_backward", "the reset gate multiplies h_prev @ Wh_h.T + bh_h (the cache's ah), "
-           "bias included", gru_step_back_dr_without_bias),
+           "gradient (for dWh, dbh and dh_prev) is dac * r, not dac",
+           gru_step_back_reset_not_on_recurrent),
+    Mutant("gru_step_backward", "the reset gate multiplies h_prev @ Wh_h.T + bh_h (the cache's "
+           "ah), bias included", gru_step_back_dr_without_bias),
     Mutant("gru_backward", "dWx, dWh, dbx and dbh must add up every step's contribution (+=), "
            "not keep the last one computed", gru_backward_dW_assigned),
     Mutant("gru_backward", "h_t also feeds step t + 1: add the dh_prev coming back from step "

@@ -186,7 +186,8 @@ def backward_cases():
     _, cache = R["lstm_forward"](g[k + "x"], g[k + "W"], g[k + "b"], mask=g[k + "mask"])
     out.append(call_case(R, "TensorFlow gradients of Keras LSTM with a mask (padding, a hole, an "
                          "empty row)", "lstm_backward", [g[k + "dh"], cache], outputs=SEQ_GRADS,
-                         keep=("dx", "dW", "db"), expected={n: g[k + n] for n in ("dx", "dW", "db")}))
+                         keep=("dx", "dW", "db"),
+                         expected={n: g[k + n] for n in ("dx", "dW", "db")}))
     return out
 
 
