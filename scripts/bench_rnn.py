@@ -10,6 +10,7 @@ COMPARISONS. Timings are medians over ``--repeats`` runs after a warm-up run (wh
 also traces the tf.function).
 """
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -119,6 +120,28 @@ COMPARISONS.append(compare_forward_backward)
 
 # ---- 07_gated: LSTM and GRU, forward + backward against Keras + GradientTape -------------
 
+def _race(ours, theirs, repeats, clock):
+    """Medians of ``ours`` and ``theirs`` timed in alternation, after a warm-up of each.
+
+    Alternating gives both the same share of a machine whose load changes. With
+    ``clock=time.process_time`` it is CPU time of the whole process (every thread's time
+    added up): TensorFlow runs on every core and NumPy's BLAS here on one, so on a busy
+    machine wall-clock time measures the scheduler's share as much as the code.
+    """
+    ours(), theirs()
+    a, b = [], []
+    for _ in range(repeats):
+        for fn, times in ((ours, a), (theirs, b)):
+            start = clock()
+            fn()
+            times.append(clock() - start)
+    return statistics.median(a), statistics.median(b)
+
+
+def _label(name, clock):
+    return name + (", CPU time" if clock is time.process_time else "")
+
+
 def _gated_inputs(blocks, seed=2):
     """x (N, T, D), an upstream gradient dh (N, T, H) and ``blocks`` gate blocks of weights."""
     rng = np.random.default_rng(seed)
@@ -141,7 +164,7 @@ def _keras_gradients(tf, layer, x_tf, dh_tf):
     return run
 
 
-def compare_lstm(tf, keras, repeats):
+def compare_lstm(tf, keras, repeats, clock=time.perf_counter):
     """Reference lstm_forward + lstm_backward against Keras LSTM + tape.gradient, tf.function."""
     from autograder.keras_bridge import lstm_grads_from_keras, lstm_to_keras
     from solutions.lstm import lstm_backward, lstm_forward
@@ -163,12 +186,12 @@ def compare_lstm(tf, keras, repeats):
     dW_k, db_k = lstm_grads_from_keras(dk, drk, dbias)
     for name, a, k in (("dx", dx, dx_k), ("dW", dW, dW_k), ("db", db, db_k)):
         assert np.allclose(a, k, rtol=1e-9, atol=1e-10), f"LSTM {name} differs from TensorFlow"
-    ours_s = median_seconds(ours, repeats)
-    theirs = median_seconds(lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats)
-    return "lstm fwd+bwd vs LSTM+gradient", ours_s, theirs
+    ours_s, theirs = _race(ours, lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats,
+                           clock)
+    return _label("lstm fwd+bwd vs LSTM+gradient", clock), ours_s, theirs
 
 
-def compare_gru(tf, keras, repeats):
+def compare_gru(tf, keras, repeats, clock=time.perf_counter):
     """Reference gru_forward + gru_backward against Keras GRU + tape.gradient, tf.function."""
     from autograder.keras_bridge import gru_grads_from_keras, gru_to_keras
     from solutions.gru import gru_backward, gru_forward
@@ -189,40 +212,14 @@ def compare_gru(tf, keras, repeats):
     for name, a, k in zip(("dx", "dWx", "dWh", "dbx", "dbh"), [dx, *grads],
                           [dx_k, *gru_grads_from_keras(dk, drk, dbias)]):
         assert np.allclose(a, k, rtol=1e-9, atol=1e-10), f"GRU {name} differs from TensorFlow"
-    ours_s = median_seconds(ours, repeats)
-    theirs = median_seconds(lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats)
-    return "gru fwd+bwd vs GRU+gradient", ours_s, theirs
+    ours_s, theirs = _race(ours, lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats,
+                           clock)
+    return _label("gru fwd+bwd vs GRU+gradient", clock), ours_s, theirs
 
 
-def median_cpu_seconds(fn, repeats):
-    """Like median_seconds, in CPU time of the whole process (every thread's time added up).
-
-    TensorFlow runs on every core and NumPy's BLAS here on one: on a machine shared with
-    other work, wall-clock time then measures the scheduler's share as much as the code.
-    CPU time measures the work done."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
-
-
-def _in_cpu_time(compare):
-    def run(tf, keras, repeats):
-        global median_seconds
-        wall = median_seconds
-        median_seconds = median_cpu_seconds
-        try:
-            name, ours, theirs = compare(tf, keras, repeats)
-        finally:
-            median_seconds = wall
-        return name + ", CPU time", ours, theirs
-    return run
-
-
-COMPARISONS += [compare_lstm, compare_gru, _in_cpu_time(compare_lstm), _in_cpu_time(compare_gru)]
+COMPARISONS += [compare_lstm, compare_gru,
+                functools.partial(compare_lstm, clock=time.process_time),
+                functools.partial(compare_gru, clock=time.process_time)]
 
 
 def main(argv=None):

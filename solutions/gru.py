@@ -59,20 +59,22 @@ def gru_forward(x, Wx, Wh, bx, bh, h0=None, mask=None):
     half[:2 * H] = 0.5
     # The input part of every step at once: one large product instead of T small ones.
     ax = x @ (Wx * half[:, None]).T + bx * half  # (N, T, 3H)
-    Wh_T, bh_half = (Wh * half[:, None]).T, bh * half  # (H, 3H), (3H,)
+    ax[..., :2 * H] += bh[:2 * H] * 0.5  # z's and r's recurrent biases add up with the input's
+    Wh_T, bh_h = (Wh * half[:, None]).T, bh[2 * H:]  # (H, 3H); bh_h stays inside the reset
     h, gates, ah = np.empty((N, T, H)), np.empty((N, T, 3 * H)), np.empty((N, T, H))
     h_prev = h0
     for t in range(T):
-        ahh = h_prev @ Wh_T + bh_half  # (N, 3H); its last block is h_prev @ Wh_h.T + bh_h
+        ahh = h_prev @ Wh_T  # (N, 3H)
         gt = gates[:, t]
         zr = gt[:, :2 * H]
         np.tanh(ax[:, t, :2 * H] + ahh[:, :2 * H], out=zr)
         zr *= 0.5
         zr += 0.5  # z and r, each sigmoid(x Wx^T + bx + h Wh^T + bh)
         z, r = gt[:, :H], gt[:, H:2 * H]
-        ah[:, t] = ahh[:, 2 * H:]
+        ah_t = ah[:, t]
+        np.add(ahh[:, 2 * H:], bh_h, out=ah_t)  # h_prev @ Wh_h.T + bh_h
         hh = gt[:, 2 * H:]
-        np.tanh(ax[:, t, 2 * H:] + r * ahh[:, 2 * H:], out=hh)
+        np.tanh(ax[:, t, 2 * H:] + r * ah_t, out=hh)
         h_t = hh + z * (h_prev - hh)  # = z h_prev + (1 - z) hh
         if mask is not None:
             h_t = np.where(mask[:, t][:, None], h_t, h_prev)
