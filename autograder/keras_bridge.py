@@ -62,3 +62,53 @@ def sentiment_from_keras(weights):
     W, b = rnn_from_keras(kernel, recurrent_kernel, bias)
     W_out, b_out = dense_from_keras(dense_kernel, dense_bias)
     return {"E": np.asarray(embeddings).copy(), "W": W, "b": b, "W_out": W_out, "b_out": b_out}
+
+
+# ---- 07_gated: LSTM and GRU ---------------------------------------------------------------
+# Both cells keep Keras's block order, so no block is reordered here: LSTM rows are
+# i, f, c, o and GRU rows z, r, h in the course's W as in Keras's columns. Code written
+# in CS231n's order (i, f, o, g) or PyTorch's GRU order (r, z, n) must reorder first.
+
+def lstm_to_keras(W, b):
+    """Course W (4H, H + D) on [h; x], b (4H,) -> Keras LSTM [kernel, recurrent_kernel, bias].
+
+    Each gate block of W stays where it is; only the two column parts are split off
+    and transposed, exactly as for the SimpleRNN.
+    """
+    H = W.shape[0] // 4
+    return [W[:, H:].T.copy(),  # kernel = input columns of W, transposed: (D, 4H)
+            W[:, :H].T.copy(),  # recurrent_kernel = state columns, transposed: (H, 4H)
+            b.copy()]  # bias (4H,): the same layout, i, f, c, o
+
+
+def lstm_from_keras(kernel, recurrent_kernel, bias):
+    """Keras LSTM weights -> course (W (4H, H + D), b); state columns first."""
+    kernel, recurrent_kernel = np.asarray(kernel), np.asarray(recurrent_kernel)
+    # Transpose each back to (4H, ·), then put the state part before the input part.
+    return np.concatenate([recurrent_kernel.T, kernel.T], axis=1), np.asarray(bias).copy()
+
+
+def lstm_grads_from_keras(dkernel, drecurrent_kernel, dbias):
+    """Gradients of Keras's LSTM weights -> the course's (dW, db)."""
+    return lstm_from_keras(dkernel, drecurrent_kernel, dbias)
+
+
+def gru_to_keras(Wx, Wh, bx, bh):
+    """Course GRU (Wx (3H, D), Wh (3H, H), bx, bh (3H,)) -> Keras GRU(reset_after=True)
+    [kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H)]."""
+    return [Wx.T.copy(),  # kernel = Wx transposed
+            Wh.T.copy(),  # recurrent_kernel = Wh transposed
+            np.stack([bx, bh])]  # bias row 0 is the input bias, row 1 the recurrent bias
+
+
+def gru_from_keras(kernel, recurrent_kernel, bias):
+    """Keras GRU(reset_after=True) weights -> course (Wx, Wh, bx, bh)."""
+    bias = np.asarray(bias)
+    return (np.asarray(kernel).T.copy(),  # Wx = kernel transposed
+            np.asarray(recurrent_kernel).T.copy(),  # Wh = recurrent_kernel transposed
+            bias[0].copy(), bias[1].copy())  # the two rows of the (2, 3H) bias
+
+
+def gru_grads_from_keras(dkernel, drecurrent_kernel, dbias):
+    """Gradients of Keras's GRU weights -> the course's (dWx, dWh, dbx, dbh)."""
+    return gru_from_keras(dkernel, drecurrent_kernel, dbias)

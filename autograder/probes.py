@@ -514,3 +514,31 @@ def sized(namespace, spec, arrays):
 
 
 PROBES.update(model=model, keras_model=keras_model, sized=sized)
+
+
+# ---- 07_gated: the LSTM and GRU caches (the fields of autograder.caches' NamedTuples) ----
+CACHE_FIELDS.update({
+    "LSTMStepCache": ("x_t", "h_prev", "c_prev", "W", "b", "i", "f", "g", "o", "c_next",
+                      "h_next"),
+    "LSTMCache": ("x", "W", "b", "h0", "c0", "h", "c", "gates", "mask"),
+    "GRUStepCache": ("x_t", "h_prev", "Wx", "Wh", "bx", "bh", "z", "r", "hh", "ah", "h_next"),
+    "GRUCache": ("x", "Wx", "Wh", "bx", "bh", "h0", "h", "gates", "ah", "mask"),
+})
+
+
+def last_states(namespace, spec, arrays):
+    """Like :func:`call` for a sequence forward ``(h, cache)``, keeping only what Keras's
+    ``return_sequences=False`` returns: ``out/0`` is h[:, -1], and, when the cache has a
+    cell state ``c`` (the LSTM), ``out/1`` is c[:, -1], what ``return_state=True`` adds."""
+    fn = _lookup(namespace, spec["func"])
+    args = [build(v, arrays) for v in spec.get("args", [])]
+    kwargs = {k: build(v, arrays) for k, v in spec.get("kwargs", {}).items()}
+    h, cache = _strict(lambda: fn(*args, **kwargs))
+    out = {"out/0": np.array(np.asarray(h)[:, -1], copy=True)}
+    c = getattr(cache, "c", None)
+    if c is not None:
+        out["out/1"] = np.array(np.asarray(c)[:, -1], copy=True)
+    return out
+
+
+PROBES.update(last_states=last_states)

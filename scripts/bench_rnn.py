@@ -10,6 +10,7 @@ COMPARISONS. Timings are medians over ``--repeats`` runs after a warm-up run (wh
 also traces the tf.function).
 """
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -115,6 +116,110 @@ def compare_forward_backward(tf, keras, repeats):
 
 
 COMPARISONS.append(compare_forward_backward)
+
+
+# ---- 07_gated: LSTM and GRU, forward + backward against Keras + GradientTape -------------
+
+def _race(ours, theirs, repeats, clock):
+    """Medians of ``ours`` and ``theirs`` timed in alternation, after a warm-up of each.
+
+    Alternating gives both the same share of a machine whose load changes. With
+    ``clock=time.process_time`` it is CPU time of the whole process (every thread's time
+    added up): TensorFlow runs on every core and NumPy's BLAS here on one, so on a busy
+    machine wall-clock time measures the scheduler's share as much as the code.
+    """
+    ours(), theirs()
+    a, b = [], []
+    for _ in range(repeats):
+        for fn, times in ((ours, a), (theirs, b)):
+            start = clock()
+            fn()
+            times.append(clock() - start)
+    return statistics.median(a), statistics.median(b)
+
+
+def _label(name, clock):
+    return name + (", CPU time" if clock is time.process_time else "")
+
+
+def _gated_inputs(blocks, seed=2):
+    """x (N, T, D), an upstream gradient dh (N, T, H) and ``blocks`` gate blocks of weights."""
+    rng = np.random.default_rng(seed)
+    x, dh = rng.normal(size=(N, T, D)), rng.normal(size=(N, T, H))
+    Wx = rng.normal(0, 1 / np.sqrt(D + H), size=(blocks * H, D))
+    Wh = rng.normal(0, 1 / np.sqrt(D + H), size=(blocks * H, H))
+    return x, dh, Wx, Wh, rng.normal(0, 0.1, size=(2, blocks * H))
+
+
+def _keras_gradients(tf, layer, x_tf, dh_tf):
+    """A tf.function: the layer's forward and tape.gradient of sum(h * dh)."""
+    cell = layer.cell
+
+    @tf.function
+    def run(v):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            loss = tf.reduce_sum(layer(v) * dh_tf)  # so that dL/dh == dh
+        return tape.gradient(loss, [v, cell.kernel, cell.recurrent_kernel, cell.bias])
+    return run
+
+
+def compare_lstm(tf, keras, repeats, clock=time.perf_counter):
+    """Reference lstm_forward + lstm_backward against Keras LSTM + tape.gradient, tf.function."""
+    from autograder.keras_bridge import lstm_grads_from_keras, lstm_to_keras
+    from solutions.lstm import lstm_backward, lstm_forward
+
+    x, dh, Wx, Wh, bias = _gated_inputs(4)
+    W, b = np.concatenate([Wh, Wx], axis=1), bias[0]  # (4H, H + D) on [h; x]
+    layer = keras.layers.LSTM(H, return_sequences=True, dtype="float64")
+    layer.build((None, T, D))
+    layer.set_weights(lstm_to_keras(W, b))
+    x_tf = tf.constant(x)
+    keras_gradients = _keras_gradients(tf, layer, x_tf, tf.constant(dh))
+
+    def ours():
+        _, cache = lstm_forward(x, W, b)
+        return lstm_backward(dh, cache)
+
+    dx, _, _, dW, db = ours()
+    dx_k, dk, drk, dbias = (g.numpy() for g in keras_gradients(x_tf))
+    dW_k, db_k = lstm_grads_from_keras(dk, drk, dbias)
+    for name, a, k in (("dx", dx, dx_k), ("dW", dW, dW_k), ("db", db, db_k)):
+        assert np.allclose(a, k, rtol=1e-9, atol=1e-10), f"LSTM {name} differs from TensorFlow"
+    ours_s, theirs = _race(ours, lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats,
+                           clock)
+    return _label("lstm fwd+bwd vs LSTM+gradient", clock), ours_s, theirs
+
+
+def compare_gru(tf, keras, repeats, clock=time.perf_counter):
+    """Reference gru_forward + gru_backward against Keras GRU + tape.gradient, tf.function."""
+    from autograder.keras_bridge import gru_grads_from_keras, gru_to_keras
+    from solutions.gru import gru_backward, gru_forward
+
+    x, dh, Wx, Wh, (bx, bh) = _gated_inputs(3)
+    layer = keras.layers.GRU(H, return_sequences=True, dtype="float64")
+    layer.build((None, T, D))
+    layer.set_weights(gru_to_keras(Wx, Wh, bx, bh))
+    x_tf = tf.constant(x)
+    keras_gradients = _keras_gradients(tf, layer, x_tf, tf.constant(dh))
+
+    def ours():
+        _, cache = gru_forward(x, Wx, Wh, bx, bh)
+        return gru_backward(dh, cache)
+
+    dx, _, *grads = ours()
+    dx_k, dk, drk, dbias = (g.numpy() for g in keras_gradients(x_tf))
+    for name, a, k in zip(("dx", "dWx", "dWh", "dbx", "dbh"), [dx, *grads],
+                          [dx_k, *gru_grads_from_keras(dk, drk, dbias)]):
+        assert np.allclose(a, k, rtol=1e-9, atol=1e-10), f"GRU {name} differs from TensorFlow"
+    ours_s, theirs = _race(ours, lambda: [g.numpy() for g in keras_gradients(x_tf)], repeats,
+                           clock)
+    return _label("gru fwd+bwd vs GRU+gradient", clock), ours_s, theirs
+
+
+COMPARISONS += [compare_lstm, compare_gru,
+                functools.partial(compare_lstm, clock=time.process_time),
+                functools.partial(compare_gru, clock=time.process_time)]
 
 
 def main(argv=None):

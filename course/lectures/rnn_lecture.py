@@ -16,7 +16,7 @@
 # | 4 | learning: cross-entropy, mini-batch SGD, RMSProp, Adagrad, Adam | [02_learning](../../assignments/02_learning/learning.ipynb), [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
 # | 5 | Keras: `Sequential`, `add`, `compile`, `fit` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 6 | the `Embedding` layer: random or pretrained, trainable or frozen | [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
-# | 7 | `SimpleRNN`, `LSTM`, `GRU`, the vanishing gradient, `Bidirectional`, `return_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb), [04_bptt](../../assignments/04_bptt/bptt.ipynb) |
+# | 7 | `SimpleRNN`, `LSTM`, `GRU`, the vanishing gradient, `Bidirectional`, `return_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb), [04_bptt](../../assignments/04_bptt/bptt.ipynb), [07_gated](../../assignments/07_gated/gated.ipynb) |
 # | 8 | `Dense` as a hidden and as an output layer | [01_dense](../../assignments/01_dense/dense.ipynb) |
 # | 9 | training: loss, optimizer, `batch_size`, `epochs`, `validation_data` | [02_learning](../../assignments/02_learning/learning.ipynb), [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 10 | `predict` and `evaluate` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
@@ -536,6 +536,8 @@ plt.show()
 
 # %% [markdown]
 # Backpropagation through time, and this plot for your own RNN: [assignment 04_bptt](../../assignments/04_bptt/bptt.ipynb).
+# The LSTM and the GRU built in NumPy, forward and backward, checked against these layers, and
+# this plot for your own gated cells: [assignment 07_gated](../../assignments/07_gated/gated.ipynb).
 #
 # ### Swapping the recurrent layer, reading both ways
 #
