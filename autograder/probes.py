@@ -514,3 +514,11 @@ def sized(namespace, spec, arrays):
 
 
 PROBES.update(model=model, keras_model=keras_model, sized=sized)
+
+
+# ---- 08_cnn_tagging: its caches, built like the others --------------------------------
+CACHE_FIELDS.update({
+    "Conv1DCache": ("x", "K", "b", "left", "right"),
+    "MaxPoolCache": ("x", "y"),
+    "TemporalDenseCache": ("h", "W", "b"),
+})
