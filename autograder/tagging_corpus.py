@@ -8,11 +8,14 @@ and only their context decides which:
 - noun or verb: "they **watch** the **play**" / "the **watch** will **play**"
   (after a determiner or an adjective: a noun; after a subject, "to", "not" or an
   auxiliary: a verb), "the dog **runs**" / "the long **runs**";
-- adjective or adverb: "a **fast** car" / "the car runs **fast**".
+- adjective or adverb: "a **fast** car" / "the car runs **fast**";
+- particle or preposition: "they go **to** play" / "they go **to** the river".
 
-The left context always decides, so a left-to-right RNN that keeps every state can tag
-every word; a model that looks each word up on its own cannot (see
-:func:`ambiguous_words`).
+For every word but the last kind the words before it decide, so a left-to-right RNN that
+keeps every state can tag them; for "to" after a verb of motion only the next word
+decides, which a left-to-right tagger cannot see yet (a bidirectional one can). A model
+that looks each word up on its own gets every ambiguous word wrong in one of its uses
+(see :func:`ambiguous_words`).
 
 Public API (deterministic, no network, no TensorFlow):
 
@@ -59,6 +62,7 @@ AUXILIARIES = ("will", "can", "should", "must", "could", "would", "might")
 PREPOSITIONS = ("in", "on", "at", "with", "near", "after", "before", "about", "for")
 CONJUNCTIONS = ("and", "but")
 WANT = (("want", "wants"), ("try", "tries"), ("like", "likes"), ("hope", "hopes"))
+MOTION = (("go", "goes"), ("come", "comes"), ("drive", "drives"), ("hurry", "hurries"))
 
 
 class TaggedSplits(NamedTuple):
@@ -102,6 +106,12 @@ def _predicate(rng, third):
         out.append((_verb_lexeme(rng)[0], "VERB"))
     elif r < 0.5:
         out = [(rng.choice(WANT)[third], "VERB"), ("to", "PART"), (_verb_lexeme(rng)[0], "VERB")]
+    elif r < 0.65:
+        # "they go to the river" / "they go to play": only the next word decides "to".
+        out = [(rng.choice(MOTION)[third], "VERB")]
+        if rng.random() < 0.5:
+            return out + [("to", "ADP")] + _noun_phrase(rng)[0]
+        out += [("to", "PART"), (_verb_lexeme(rng)[0], "VERB")]
     else:
         out = [(_verb_lexeme(rng)[third], "VERB")]
     if rng.random() < 0.6:
@@ -156,7 +166,8 @@ def load_tagging():
 def vocabulary():
     """The word of every id, a tuple: ``"<pad>"`` (0), ``"<unk>"`` (1), then every word of
     the lexicon in alphabetical order (so the ids do not depend on the sample)."""
-    words = set(DETERMINERS + ADJECTIVES + ADVERBS + BOTH_ADJ_ADV + AUXILIARIES + PREPOSITIONS
+    words = {w for pair in MOTION for w in pair}
+    words |= set(DETERMINERS + ADJECTIVES + ADVERBS + BOTH_ADJ_ADV + AUXILIARIES + PREPOSITIONS
                 + CONJUNCTIONS + ("not", "to"))
     words |= {w for pair in AMBIGUOUS + NOUNS + VERBS + WANT for w in pair}
     words |= {w for w, _ in SUBJECT_PRONOUNS}

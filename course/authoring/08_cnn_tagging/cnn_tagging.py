@@ -313,9 +313,11 @@ check(masked_softmax_cross_entropy)
 # The course's tagging corpus (`autograder.tagging_corpus`) holds 600 training and 200
 # test sentences, generated offline, with a coarse part of speech for every word
 # (`DET`, `NOUN`, `VERB`, `ADJ`, `ADV`, `PRON`, `AUX`, `PART`, `ADP`, `CONJ`; tag 0
-# `<pad>` labels padding). Many words take two tags and only the words before them
-# decide: "they **watch** the **play**" against "the **watch** will **play**", "a **fast**
-# car" against "runs **fast**". Ids and labels are padded with 0 after each sentence.
+# `<pad>` labels padding). Many words take two tags, and for most of them the words
+# before decide: "they **watch** the **play**" against "the **watch** will **play**", "a
+# **fast** car" against "runs **fast**". One does not: in "they go **to** the river"
+# against "they go **to** play" only the *next* word tells a preposition from a particle.
+# Ids and labels are padded with 0 after each sentence.
 
 # %% [code]
 tagging = load_tagging()
@@ -392,6 +394,11 @@ if not GRADING:
     print("training loss per epoch:", np.round(tag_history, 3))
     print(f"NumPy tagger: per-token test accuracy {numpy_tag_accuracy:.3f} "
           f"({numpy_tag_time:.1f} s)")
+    predicted = tagger_logits(tagger, X_tag_test)[0].argmax(axis=-1)
+    wrong = Counter(f"{w} ({TAGS[Y_tag_test[n, t]]} tagged {TAGS[predicted[n, t]]})"
+                    for n, words in enumerate(tagging.test[0]) for t, w in enumerate(words)
+                    if predicted[n, t] != Y_tag_test[n, t])
+    print("its mistakes:", wrong.most_common(5))
 
 # %% [markdown]
 # ## 8. The same tagger in Keras
@@ -437,11 +444,13 @@ if not GRADING:
           f"({keras_tag_time:.1f} s); NumPy tagger {numpy_tag_accuracy:.3f}")
 
 # %% [markdown]
-# Both taggers label practically every test word right, well above the word-by-word
-# baseline: the state after "the" says "a noun or an adjective comes next", the state
-# after "they" says "a verb comes next", and the dense layer at each step reads that.
-# A left-to-right RNN suffices here because this corpus was made so that the words
-# *before* a word always decide its tag; real text is not that kind (see the question).
+# Both taggers are far above the word-by-word baseline: the state after "the" says "a
+# noun or an adjective comes next", the state after "they" says "a verb comes next", and
+# the dense layer at each step reads that. Their mistakes are (almost) all on "to" after
+# a verb of motion, where the word that decides comes *after* it: at that position a
+# left-to-right RNN has not read it yet, however long it trains. A bidirectional RNN
+# (assignment 03) with `return_sequences=True` has, at every step, a state that has read
+# the rest of the sentence too.
 
 # %% [answer every_state_question points=2]
 # For each task, say whether a model needs the RNN's state at every position
@@ -454,12 +463,14 @@ if not GRADING:
 # (a) Only the last state (one label per review); a CNN with max pooling does well when
 # short phrases decide, as on this corpus. (b) Every state: one label per word, so a
 # classifier at every position (`return_sequences=True` and a dense layer per step); a
-# CNN *without* global pooling (a `"same"` convolution, one output per word) is also a
-# tagger, but global max pooling throws the positions away. (c) Every state, as (b): a
+# CNN *without* global pooling (a `"same"` convolution, one output per word, which sees
+# k // 2 words on each side) is also a tagger, but global max pooling throws the
+# positions away. (c) Every state, as (b): a
 # label per word (name or not). (d) One label per sentence, and a window of two words
 # sees the phrase: a CNN with k >= 2 and max pooling is ideal (the last RNN state works
 # too). Example: "I **book** a flight" against "I read the **book** on the plane" is
 # decided by the left context, but in "**Paris** Hilton said" against "**Paris** is big"
-# only the next word tells a person from a place; a left-to-right RNN has not read it yet
-# at that position, so use a bidirectional RNN with `return_sequences=True` (both
-# directions' states at every step), as in assignment 03.
+# only the next word tells a person from a place (as for "go to play" / "go to the river"
+# here); a left-to-right RNN has not read it yet at that position, so use a bidirectional
+# RNN with `return_sequences=True` (both directions' states at every step), as in
+# assignment 03.
