@@ -18,6 +18,5 @@ from solutions.bptt import (clip_by_global_norm, rnn_backward,  # noqa: F401,E40
 from solutions.embeddings import embedding_backward, embedding_forward  # noqa: F401,E402
 from solutions.optimizers import SGD, Adagrad, Adam, RMSprop  # noqa: F401,E402
 
-# ---- for 08_cnn_tagging: padding, and the capstone's classifier to compare the CNN with ----
+# ---- for 08_cnn_tagging ---------------------------------------------------------------
 from solutions.rnn import pad_sequences  # noqa: F401,E402
-from solutions.sentiment import SentimentRNN, build_vocabulary, texts_to_ids  # noqa: F401,E402

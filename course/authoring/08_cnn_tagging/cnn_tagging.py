@@ -35,13 +35,12 @@ from collections import Counter
 import numpy as np
 
 # Earlier assignments' building blocks (reference versions), and this course's data.
-from autograder.blocks import (Adam, SentimentRNN, build_vocabulary, dense_backward,
-                               dense_forward, embedding_backward, embedding_forward,
-                               iterate_minibatches, numerical_gradient, pad_sequences, relu,
-                               rnn_backward, rnn_forward, sigmoid_cross_entropy_with_logits,
-                               texts_to_ids)
+from autograder.blocks import (Adam, dense_backward, dense_forward, embedding_backward,
+                               embedding_forward, iterate_minibatches, numerical_gradient,
+                               pad_sequences, relu, rnn_backward, rnn_forward,
+                               sigmoid_cross_entropy_with_logits)
 from autograder.caches import Conv1DCache, MaxPoolCache, TemporalDenseCache
-from autograder.corpus import load_builtin, negation_probe
+from autograder.corpus import load_builtin, negation_probe, tokenize
 from autograder.tagging_corpus import TAGS, load_tagging, to_arrays, vocabulary
 from autograder.visible import check
 
@@ -152,55 +151,95 @@ check(global_max_pool_backward)
 # %% [grade global_max_pool_backward_tests]
 
 # %% [markdown]
-# ## 4. A CNN sentiment classifier next to the capstone's RNN
+# ## 4. A CNN sentiment classifier next to an RNN
 #
 # The model of lecture section 12, in NumPy with your functions: embedding → `Conv1D` with
-# k = 3 and `"same"` padding → ReLU → global max pooling → dense layer with a sigmoid,
-# on the course's built-in sentiment corpus (the one of assignment 06). Next to it, the
-# capstone's `SentimentRNN` (the reference version from `autograder.blocks`), with the
-# same recipe: 32-dimensional embeddings, 32 filters or 32 units, Adam with learning
-# rate 0.01, batches of 32, 8 epochs.
+# k = 3 and `"same"` padding → ReLU → global max pooling → dense layer with a sigmoid, on
+# the course's built-in sentiment corpus (the one of assignment 06). Next to it, the
+# capstone's model: the same embedding and output layer around a simple RNN whose last
+# state (the mask skips the padding) is the sentence vector. Only the middle differs;
+# both train with the same recipe: 32-dimensional embeddings, 32 filters or 32 units, Adam
+# with learning rate 0.01, batches of 32, 8 epochs.
 #
 # As in Keras, the convolution has no mask: pre-padding zeros are looked up as the vector
-# of id 0 and the max over time sees them too. The RNN skips them.
+# of id 0 and the max over time sees them too.
 
 # %% [code]
 splits = load_builtin()
-vocab = build_vocabulary(splits.train[0], None)
-V = len(vocab)
-X_train, X_test, X_probe = (pad_sequences(texts_to_ids(list(t), vocab))
-                            for t in (splits.train[0], splits.test[0], negation_probe()[0]))
+# Ids as in the lecture (section 4): 0 is padding, 1 an unknown word, then the training
+# words in alphabetical order.
+words = sorted({w for text in splits.train[0] for w in tokenize(text)})
+vocab = {w: i + 2 for i, w in enumerate(words)}
+V = len(vocab) + 2
+
+
+def to_ids(texts):
+    return pad_sequences([[vocab.get(w, 1) for w in tokenize(text)] for text in texts])
+
+
+probe_texts, probe_labels = negation_probe()
+X_train, X_test, X_probe = to_ids(splits.train[0]), to_ids(splits.test[0]), to_ids(probe_texts)
 y_train, y_test, y_probe = (np.asarray(y) for y in (splits.train[1], splits.test[1],
-                                                    negation_probe()[1]))
+                                                    probe_labels))
 
 
-def init_cnn(V, D, F, k=3, seed=0):
-    """Parameters of the CNN classifier, initialised as Keras does (Glorot-uniform)."""
+def init_classifier(kind, V, D, H, k=3, seed=0):
+    """Parameters of the "cnn" or "rnn" classifier, initialised as Keras does (Glorot)."""
     rng = np.random.default_rng(seed)
-    lim_K, lim_out = np.sqrt(6 / (k * D + k * F)), np.sqrt(6 / (F + 1))
-    return {"E": rng.uniform(-0.05, 0.05, size=(V, D)),
-            "K": rng.uniform(-lim_K, lim_K, size=(k, D, F)), "b_K": np.zeros(F),
-            "W_out": rng.uniform(-lim_out, lim_out, size=(1, F)), "b_out": np.zeros(1)}
+
+    def glorot(fan_in, fan_out, shape):
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, size=shape)
+
+    params = {"E": rng.uniform(-0.05, 0.05, size=(V, D))}
+    if kind == "cnn":
+        params.update(K=glorot(k * D, k * H, (k, D, H)), b_K=np.zeros(H))
+    else:
+        params.update(W=glorot(H + D, H, (H, H + D)), b=np.zeros(H))
+    params.update(W_out=glorot(H, 1, (1, H)), b_out=np.zeros(1))
+    return params
 
 
-def cnn_logits(params, ids):
-    """Logits (N,) of the CNN classifier, and what its backward pass needs."""
+def cnn_features(params, ids):
+    """Sentence vectors (N, F) of the CNN, and the function that takes their gradient back."""
     x, emb_cache = embedding_forward(ids, params["E"])  # (N, T, D)
     a, conv_cache = conv1d_forward(x, params["K"], params["b_K"], padding="same")  # (N, T, F)
-    r = relu(a)
-    f, pool_cache = global_max_pool_forward(r)  # (N, F)
-    z, out_cache = dense_forward(f, params["W_out"], params["b_out"])  # (N, 1)
-    return z[:, 0], (emb_cache, conv_cache, a, pool_cache, out_cache)
+    f, pool_cache = global_max_pool_forward(relu(a))  # (N, F)
+
+    def backward(df):
+        dr = global_max_pool_backward(df, pool_cache)  # (N, T, F)
+        dx, dK, db_K = conv1d_backward(dr * (a > 0), conv_cache)  # ReLU passes where a > 0
+        return {"E": embedding_backward(dx, emb_cache), "K": dK, "b_K": db_K}
+    return f, backward
 
 
-def cnn_loss_and_grads(params, ids, y):
-    z, (emb_cache, conv_cache, a, pool_cache, out_cache) = cnn_logits(params, ids)
-    loss, dz = sigmoid_cross_entropy_with_logits(z, y.astype(float))
-    df, dW_out, db_out = dense_backward(dz[:, None], out_cache)
-    dr = global_max_pool_backward(df, pool_cache)
-    dx, dK, db_K = conv1d_backward(dr * (a > 0), conv_cache)  # ReLU lets through where a > 0
-    return loss, {"E": embedding_backward(dx, emb_cache), "K": dK, "b_K": db_K,
-                  "W_out": dW_out, "b_out": db_out}
+def rnn_features(params, ids):
+    """The RNN's last state (N, H), and the function that takes its gradient back."""
+    x, emb_cache = embedding_forward(ids, params["E"])
+    h, rnn_cache = rnn_forward(x, params["W"], params["b"], mask=ids != 0)  # (N, T, H)
+
+    def backward(df):
+        dh = np.zeros_like(h)
+        dh[:, -1] = df  # only the last state feeds the output
+        dx, _, dW, db = rnn_backward(dh, rnn_cache)
+        return {"E": embedding_backward(dx, emb_cache), "W": dW, "b": db}
+    return h[:, -1], backward
+
+
+def classifier(features):
+    """loss_and_grads(params, ids, y) and accuracy(params, ids, y) of a sentiment classifier:
+    the sentence vectors of `features`, then Dense(1) and the sigmoid cross-entropy."""
+    def loss_and_grads(params, ids, y):
+        f, backward = features(params, ids)
+        z, out_cache = dense_forward(f, params["W_out"], params["b_out"])  # (N, 1)
+        loss, dz = sigmoid_cross_entropy_with_logits(z[:, 0], y.astype(float))
+        df, dW_out, db_out = dense_backward(dz[:, None], out_cache)
+        return loss, dict(backward(df), W_out=dW_out, b_out=db_out)
+
+    def accuracy(params, ids, y):
+        z, _ = dense_forward(features(params, ids)[0], params["W_out"], params["b_out"])
+        return float(np.mean((z[:, 0] > 0) == (y == 1)))
+    return loss_and_grads, accuracy
 
 
 def train(loss_and_grads, params, ids, labels, epochs, batch_size=32, learning_rate=0.01,
@@ -217,43 +256,37 @@ def train(loss_and_grads, params, ids, labels, epochs, batch_size=32, learning_r
     return history
 
 
-def cnn_accuracy(params, ids, y):
-    return float(np.mean((cnn_logits(params, ids)[0] > 0) == (y == 1)))
-
-
+CLASSIFIERS = {"cnn": classifier(cnn_features), "rnn": classifier(rnn_features)}
 print("reviews:", X_train.shape, "vocabulary:", V)
 
 # %% [markdown]
-# Training takes a few seconds for the CNN and about ten for the RNN (skipped while
-# grading). Compare test accuracy, the negation probe of assignment 06 (pairs of reviews
-# with the same words in another order) and time.
+# Training takes some seconds for each (skipped while grading). Compare test accuracy, the
+# negation probe of assignment 06 (pairs of reviews with the same words in another order)
+# and time.
 
 # %% [demo]
 if not GRADING:
-    started = time.time()
-    cnn = init_cnn(V, 32, 32)
-    train(cnn_loss_and_grads, cnn, X_train, y_train, epochs=8)
-    cnn_time = time.time() - started
-    started = time.time()
-    rnn = SentimentRNN(V, 32, 32, seed=0)
-    rnn.fit(X_train, y_train, epochs=8, batch_size=32, optimizer=Adam(learning_rate=0.01))
-    rnn_time = time.time() - started
-    print(f"{'model':22s} {'test':>6s} {'probe':>6s} {'time (s)':>9s}")
-    print(f"{'CNN (your functions)':22s} {cnn_accuracy(cnn, X_test, y_test):6.3f} "
-          f"{cnn_accuracy(cnn, X_probe, y_probe):6.3f} {cnn_time:9.1f}")
-    print(f"{'SentimentRNN':22s} {rnn.evaluate(X_test, y_test)[1]:6.3f} "
-          f"{rnn.evaluate(X_probe, y_probe)[1]:6.3f} {rnn_time:9.1f}")
+    print(f"{'model':6s} {'test':>6s} {'probe':>6s} {'time (s)':>9s}")
+    for kind, (loss_and_grads, accuracy) in CLASSIFIERS.items():
+        started = time.time()
+        params = init_classifier(kind, V, 32, 32)
+        train(loss_and_grads, params, X_train, y_train, epochs=8)
+        seconds = time.time() - started
+        print(f"{kind:6s} {accuracy(params, X_test, y_test):6.3f} "
+              f"{accuracy(params, X_probe, y_probe):6.3f} {seconds:9.1f}")
 
 # %% [markdown]
-# On this corpus the CNN is as accurate as the RNN, or more, and faster (the figures of
-# one run are in the benchmark below): the phrases that decide a review ("not good", "never boring") are at most three
-# words long, and a window of three sees them whole, wherever they are. The convolution
-# also has no chain of steps to wait for, so all T windows are computed at once. What it
-# cannot see is what lies further apart than k words; it has no notion of "the clause
-# after *but* decides" except through what fits in a window.
-# `python scripts/bench_tagging.py` prints the same comparison, and on one run on two
-# shared cores measured: CNN test accuracy 0.944, probe 1.000; SentimentRNN 0.931, 0.993
-# (built-in corpus, not real reviews).
+# On this corpus the CNN is at least as accurate as the RNN, and no slower. One run of
+# `python scripts/bench_tagging.py --seeds 0 1 2` (this notebook's code, built-in corpus,
+# not real reviews; two cores shared with other jobs) measured test accuracy 0.948, 0.955,
+# 0.942 for the CNN against 0.925, 0.947, 0.920 for the RNN, both 1.0 or nearly on the
+# probe, and 1.9 to 2.4 s of CPU time for the CNN's 8 epochs against 2.1 to 3.0 s for the
+# RNN's. The phrases that decide a review ("not good", "never boring") are at most three
+# words long, and a window of three sees them whole, wherever they are; and the
+# convolution has no chain of steps to wait for: all T windows are computed at once,
+# where the RNN makes T small steps one after the other. What the CNN cannot see is what
+# lies further apart than k words: it has no notion of "the clause after *but* decides"
+# except through what fits in a window.
 #
 # ## 5. Every state: the same dense layer at every position
 #
@@ -311,7 +344,7 @@ check(masked_softmax_cross_entropy)
 # ## 7. A tagger in NumPy
 #
 # The course's tagging corpus (`autograder.tagging_corpus`) holds 600 training and 200
-# test sentences, generated offline, with a coarse part of speech for every word
+# test sentences (1812 test words), generated offline, with a coarse part of speech for every word
 # (`DET`, `NOUN`, `VERB`, `ADJ`, `ADV`, `PRON`, `AUX`, `PART`, `ADP`, `CONJ`; tag 0
 # `<pad>` labels padding). Many words take two tags, and for most of them the words
 # before decide: "they **watch** the **play**" against "the **watch** will **play**", "a
