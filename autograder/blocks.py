@@ -17,5 +17,5 @@ from solutions.bptt import (clip_by_global_norm, rnn_backward,  # noqa: F401,E40
                             rnn_step_backward)
 from solutions.embeddings import embedding_backward, embedding_forward  # noqa: F401,E402
 from solutions.optimizers import SGD, Adagrad, Adam, RMSprop  # noqa: F401,E402
-# ---- 07_gated's last section pads the built-in corpus with 03's pad_sequences ----
+# ---- 07_gated and 08_cnn_tagging pad the built-in corpora with 03's pad_sequences ----
 from solutions.rnn import pad_sequences  # noqa: F401,E402

@@ -112,3 +112,31 @@ class GRUCache(NamedTuple):
 
 CACHE_TYPES = {c.__name__: c for c in (DenseCache, RNNStepCache, RNNCache, EmbeddingCache,
                                        LSTMStepCache, LSTMCache, GRUStepCache, GRUCache)}
+# ---- 08_cnn_tagging ---------------------------------------------------------------
+
+class Conv1DCache(NamedTuple):
+    """What ``conv1d_backward`` needs: the unpadded input and the zeros added on each side."""
+
+    x: np.ndarray  # (N, T, D) the input before padding
+    K: np.ndarray  # (k, D, F) Keras's Conv1D kernel layout
+    b: np.ndarray  # (F,)
+    left: int  # zeros added before the first step
+    right: int  # zeros added after the last step
+
+
+class MaxPoolCache(NamedTuple):
+    """What ``global_max_pool_backward`` needs: the input and its maximum over time."""
+
+    x: np.ndarray  # (N, T, F)
+    y: np.ndarray  # (N, F)
+
+
+class TemporalDenseCache(NamedTuple):
+    """What ``temporal_dense_backward`` needs: the same dense layer at every step."""
+
+    h: np.ndarray  # (N, T, H)
+    W: np.ndarray  # (M, H)
+    b: np.ndarray  # (M,)
+
+
+CACHE_TYPES.update({c.__name__: c for c in (Conv1DCache, MaxPoolCache, TemporalDenseCache)})

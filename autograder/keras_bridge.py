@@ -112,3 +112,27 @@ def gru_from_keras(kernel, recurrent_kernel, bias):
 def gru_grads_from_keras(dkernel, drecurrent_kernel, dbias):
     """Gradients of Keras's GRU weights -> the course's (dWx, dWh, dbx, dbh)."""
     return gru_from_keras(dkernel, drecurrent_kernel, dbias)
+# ---- 08_cnn_tagging ---------------------------------------------------------------
+
+def conv1d_to_keras(K, b):
+    """Course Conv1D kernel K (k, D, F), b (F,) -> Keras Conv1D [kernel, bias]: the same layout.
+
+    The course takes Keras's layout as it is (window position, input channel, filter), so
+    that a kernel read out of a Keras model can be used without any transpose.
+    """
+    return [np.asarray(K).copy(), np.asarray(b).copy()]
+
+
+def temporal_dense_to_keras(W, b):
+    """Course W (M, H), b (M,) of the dense layer used at every step -> Keras Dense weights.
+
+    Keras's Dense on a 3-D input (N, T, H) multiplies the last axis by its kernel (H, M) at
+    every step, so the conversion is the 2-D one: kernel = W.T.
+    """
+    return dense_to_keras(W, b)
+
+
+def tagger_to_keras(params):
+    """The NumPy tagger's params {E, W, b, W_out, b_out} -> the weights of the Keras tagger
+    (Embedding, SimpleRNN(return_sequences=True), Dense), in ``get_weights()`` order."""
+    return sentiment_to_keras(params)  # same layers, same order: only the Dense output size differs

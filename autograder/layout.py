@@ -31,6 +31,7 @@ OPTIONAL_PUBLIC_MODULES = (
     "corpus",  # the built-in sentiment corpus and text loaders
     "loaders",  # IMDB and text<TAB>label loaders (re-exports the corpus)
     "plotting",  # plotting helpers for the notebooks
+    "tagging_corpus",  # the built-in tagging corpus (08_cnn_tagging)
 )
 
 # Written by the bundle for each bundle, never copied: ``__init__`` (the student

@@ -542,3 +542,9 @@ def last_states(namespace, spec, arrays):
 
 
 PROBES.update(last_states=last_states)
+# ---- 08_cnn_tagging: its caches, built like the others --------------------------------
+CACHE_FIELDS.update({
+    "Conv1DCache": ("x", "K", "b", "left", "right"),
+    "MaxPoolCache": ("x", "y"),
+    "TemporalDenseCache": ("h", "W", "b"),
+})

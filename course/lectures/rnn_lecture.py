@@ -16,12 +16,12 @@
 # | 4 | learning: cross-entropy, mini-batch SGD, RMSProp, Adagrad, Adam | [02_learning](../../assignments/02_learning/learning.ipynb), [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
 # | 5 | Keras: `Sequential`, `add`, `compile`, `fit` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 6 | the `Embedding` layer: random or pretrained, trainable or frozen | [05_embeddings_optimizers](../../assignments/05_embeddings_optimizers/embeddings_optimizers.ipynb) |
-# | 7 | `SimpleRNN`, `LSTM`, `GRU`, the vanishing gradient, `Bidirectional`, `return_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb), [04_bptt](../../assignments/04_bptt/bptt.ipynb), [07_gated](../../assignments/07_gated/gated.ipynb) |
+# | 7 | `SimpleRNN`, `LSTM`, `GRU`, the vanishing gradient, `Bidirectional`, `return_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb), [04_bptt](../../assignments/04_bptt/bptt.ipynb), [07_gated](../../assignments/07_gated/gated.ipynb), [08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb) |
 # | 8 | `Dense` as a hidden and as an output layer | [01_dense](../../assignments/01_dense/dense.ipynb) |
 # | 9 | training: loss, optimizer, `batch_size`, `epochs`, `validation_data` | [02_learning](../../assignments/02_learning/learning.ipynb), [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 10 | `predict` and `evaluate` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
 # | 11 | `pad_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb) |
-# | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb) |
+# | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb), [08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb) |
 # | 13 | summary | |
 #
 # **Exercises** are questions to think about before reading on; each answer is folded away
@@ -576,7 +576,9 @@ print("return_sequences=True: ", tuple(every_step(word_vectors_batch).shape))
 
 # %% [markdown]
 # Both return modes, masks and `Bidirectional`, rebuilt in NumPy:
-# [assignment 03_rnn](../../assignments/03_rnn/rnn.ipynb).
+# [assignment 03_rnn](../../assignments/03_rnn/rnn.ipynb). A part-of-speech tagger that
+# reads every state, in NumPy and in Keras:
+# [assignment 08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb).
 #
 # ## 8. Dense layers in Keras
 #
@@ -747,6 +749,8 @@ for kind, candidate in results.items():
 # On these short reviews the gated layers (LSTM, GRU) learn what the simple RNN, trained
 # just as long, does not; the small CNN is fast and competitive. A `Bidirectional(LSTM(32))`
 # slots in the same way (section 7) and takes about twice as long to train.
+# `Conv1D` and `GlobalMaxPooling1D`, forward and backward, in NumPy:
+# [assignment 08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb).
 #
 # **Exercise 8.** The CNN looks at windows of three words and keeps only the largest
 # response of each filter. What can it see, and what can it not, that an RNN can?
