@@ -94,9 +94,11 @@ def generate():
     x[0, :, 0] = 1.0  # every step ties
     x[1, [1, 3], 2] = 7.0  # two steps tie
     dy = rng.normal(size=(3, 4))
-    out.update({f"pool/ties/{k}": v for k, v in dict(x=x, dy=dy, **_pool(tf, keras, x, dy)).items()})
+    g = _pool(tf, keras, x, dy)
+    out.update({f"pool/ties/{k}": v for k, v in dict(x=x, dy=dy, **g).items()})
     x, dy = rng.normal(size=(2, 6, 3)), rng.normal(size=(2, 3))
-    out.update({f"pool/plain/{k}": v for k, v in dict(x=x, dy=dy, **_pool(tf, keras, x, dy)).items()})
+    g = _pool(tf, keras, x, dy)
+    out.update({f"pool/plain/{k}": v for k, v in dict(x=x, dy=dy, **g).items()})
 
     h, W, b = rng.normal(size=(3, 5, 4)), rng.normal(size=(6, 4)), rng.normal(size=6)
     dy = rng.normal(size=(3, 5, 6))

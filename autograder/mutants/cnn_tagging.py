@@ -336,5 +336,6 @@ MUTANTS = [
            "more", mce_mean_of_sentence_means),
     Mutant("masked_softmax_cross_entropy", "exp overflows for large logits: subtract the "
            "largest logit of each position first", mce_unstable),
-    Mutant("masked_softmax_cross_entropy", "dz must be 0 at padded positions", mce_gradient_not_masked),
+    Mutant("masked_softmax_cross_entropy", "dz must be 0 at padded positions",
+           mce_gradient_not_masked),
 ]

@@ -1,4 +1,4 @@
-"""Checks of 08_cnn_tagging: Conv1D, global max pooling, the temporal dense layer, the masked loss."""
+"""Checks of 08_cnn_tagging: Conv1D, global max pooling, temporal dense layer, masked loss."""
 import numpy as np
 
 from .. import golden
