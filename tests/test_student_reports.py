@@ -1,0 +1,158 @@
+"""What a student reads from ``rnn-course-student check`` and ``rnn-course check``.
+
+Each scenario is the 01_dense reference submission broken in one way a student
+breaks it: an infinite loop, a syntax error, a function that raises, a wrong
+function that another one calls. Both commands must name the cell and the line,
+and still report every other function.
+"""
+import json
+import re
+
+import pytest
+
+from autograder import selfcheck
+from autograder.grading import check as grading_check
+
+from .fixtures.grading_course import fixture_paths
+
+REFERENCE = fixture_paths()["reference"]
+
+
+def _variant(tmp_path, name, **cells):
+    """The reference notebook with the cells defining the given names replaced."""
+    nb = json.loads(REFERENCE.read_text())
+    for func, source in cells.items():
+        for cell in nb["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "code" and re.search(rf"^def {func}\(", text, re.M):
+                start = text.index(f"def {func}(")
+                end = text.find("\ndef ", start + 1)
+                end = len(text) if end < 0 else end + 1
+                cell["source"] = text[:start] + source + text[end:]
+                break
+        else:
+            raise AssertionError(f"no cell defines {func}")
+    path = tmp_path / f"{name}.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def _student(path, *args):
+    out = __import__("io").StringIO()
+    timeout = float(args[1]) if args else selfcheck.TIMEOUT
+    results = selfcheck.check_notebook(path, stream=out, timeout=timeout)
+    return results, out.getvalue()
+
+
+def _cli(path, timeout=60):
+    out = __import__("io").StringIO()
+    failed = grading_check.run(path, out=out, timeout=timeout)
+    return failed, out.getvalue()
+
+
+SYNTAX = '''def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True)
+'''
+NOT_TRANSPOSED = '''def dense_forward(x, W, b, activation="linear"):
+    functions = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh,
+                 "relu": relu, "softmax": softmax}
+    z = x @ W + b
+    y = functions[activation](z)
+    return y, DenseCache(x, W, b, z, y, activation)
+'''
+WRONG_TANH = '''def tanh(z):
+    return 0.5 * np.tanh(z)
+
+
+'''
+
+
+def test_selfcheck_stops_an_infinite_loop_and_reports_everything_else():
+    """rnn-course-student check used to hang forever on a loop: now the cell is named
+    (number and first line) and the other functions are still checked."""
+    results, out = _student(fixture_paths()["infinite-loop-top-level"], "--timeout", "3")
+    assert re.search(r"code cell \d+ ran past 3 s and was stopped .*`while True:`", out), out
+    assert all(results.values()) and len(results) == 6, out
+    results, out = _student(fixture_paths()["infinite-loop"], "--timeout", "3")
+    assert "FAIL dense_backward: its visible checks ran past 3 s" in out
+    assert sum(results.values()) == 5 and "5 of 6 functions pass" in out
+
+
+def test_selfcheck_timeout_option(tmp_path, capsys):
+    """--timeout is an option of the command."""
+    assert selfcheck.main(["check", "--timeout", "3",
+                           str(fixture_paths()["infinite-loop-top-level"])]) == 0
+    assert "ran past 3 s" in capsys.readouterr().out
+
+
+def test_check_command_stops_a_loop_and_still_reports_per_function():
+    """rnn-course check used to print only "ran past 60 s": now the cell (number, first line)
+    and every function's result, with the limit from --timeout."""
+    failed, out = _cli(fixture_paths()["infinite-loop-top-level"], timeout=2)
+    assert failed == 0 and re.search(r"cell \d+ ran past 2 s .*`while True:`", out), out
+    assert "6 of 6 functions pass" in out
+    failed, out = _cli(fixture_paths()["infinite-loop"], timeout=2)
+    assert failed == 1 and "dense_backward: its visible checks ran past 2 s" in out
+    assert "dense_forward: all 2 checks passed" in out and "5 of 6 functions pass" in out
+
+
+def test_check_command_has_a_timeout_option():
+    from autograder.cli import parser
+    args = parser().parse_args(["check", "x.ipynb", "--timeout", "7"])
+    assert args.timeout == 7
+
+
+@pytest.mark.parametrize("runner", ["student", "cli"])
+def test_a_syntax_error_is_a_failed_function_not_a_missing_one(tmp_path, runner):
+    """softmax's cell does not parse: it is reported as failed, with the error and its line,
+    and counted ("5 of 6", not "5 of 5")."""
+    path = _variant(tmp_path, "syntax", softmax=SYNTAX)
+    if runner == "student":
+        results, out = _student(path)
+        assert results["softmax"] is False and "FAIL softmax: not checked" in out
+    else:
+        failed, out = _cli(path)
+        assert failed == 2 and "softmax: not checked" in out
+    assert re.search(r"SyntaxError at line 2: .*`e = np.exp\(z - z.max", out), out
+    # dense_forward calls softmax, which was never defined: fix softmax first
+    assert "dense_forward calls softmax, which fails its own checks: fix softmax first" in out
+    assert "4 of 6 functions pass" in out
+
+
+@pytest.mark.parametrize("runner", ["student", "cli"])
+def test_a_raising_function_shows_the_students_own_line_and_a_hint(tmp_path, runner):
+    """x @ W instead of x @ W.T: the message quotes the student's line (not NumPy's) and
+    recognises the matmul shape error."""
+    path = _variant(tmp_path, "not-transposed", dense_forward=NOT_TRANSPOSED)
+    out = _student(path)[1] if runner == "student" else _cli(path)[1]
+    report = out[out.index("dense_forward"):]
+    assert re.search(r"in dense_forward, line 4 of (code )?cell \d+: `z = x @ W \+ b`", report), out
+    assert "did you use W where W.T is needed? W has shape (out, in)" in report
+
+
+@pytest.mark.parametrize("runner", ["student", "cli"])
+def test_a_failing_callee_is_named_first(tmp_path, runner):
+    """dense_forward is right but calls a wrong tanh: say to fix tanh first."""
+    path = _variant(tmp_path, "wrong-tanh", tanh=WRONG_TANH)
+    out = _student(path)[1] if runner == "student" else _cli(path)[1]
+    assert "dense_forward calls tanh, which fails its own checks: fix tanh first" in out, out
+    assert "dense_backward calls" not in out  # it fails for no other function's sake
+
+
+def test_check_in_a_notebook_names_the_callee_and_the_line(tmp_path):
+    """check(f) itself (the same machinery as the commands)."""
+    from autograder.visible import CheckFailed, check
+    ns = {}
+    exec(compile("import numpy as np\nfrom autograder.caches import DenseCache\n"
+                 "from autograder.visible import check\n"
+                 "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+                 "relu = softmax = sigmoid\n"
+                 + WRONG_TANH + NOT_TRANSPOSED.replace("x @ W + b", "x @ W.T + b"),
+                 "<cell 3>", "exec"), ns)
+    with pytest.raises(CheckFailed, match="fix tanh first"):
+        exec("check(dense_forward)", ns)
+    with pytest.raises(CheckFailed, match=r"did you use W where W.T is needed"):
+        exec(compile(NOT_TRANSPOSED, "/tmp/ipykernel_123/456.py", "exec"), ns)
+        exec("check(dense_forward)", ns)
+    assert check  # imported as the notebooks do
