@@ -7,6 +7,7 @@ and still report every other function.
 """
 import json
 import re
+import sys
 
 import pytest
 
@@ -156,3 +157,62 @@ def test_check_in_a_notebook_names_the_callee_and_the_line(tmp_path):
         exec(compile(NOT_TRANSPOSED, "/tmp/ipykernel_123/456.py", "exec"), ns)
         exec("check(dense_forward)", ns)
     assert check  # imported as the notebooks do
+
+
+# ---- without Keras: one kind message, then one line per skipped cell ----------------------
+
+KERAS_NOTEBOOKS = ["01_dense", "02_learning", "03_rnn", "04_bptt", "05_embeddings_optimizers"]
+
+
+def _without_keras(monkeypatch):
+    """Imports of keras and tensorflow fail as they do where the [keras] extra is missing."""
+    import autograder.visible as V
+    for name in ("keras", "tensorflow"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import keras` raises ModuleNotFoundError
+    monkeypatch.setattr(V, "_KERAS_MISSING", [])
+
+
+def test_require_keras_says_once_what_to_install(monkeypatch, capsys):
+    from autograder.visible import require_keras
+    _without_keras(monkeypatch)
+    assert require_keras() is False and require_keras() is False
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "keras is not installed" in out[0] and "check() and grading do not need Keras" in out[1]
+    assert "pip install" in out[2]
+    assert out[3] == "(skipped: this cell compares with Keras, which is not installed; see above)"
+
+
+def test_require_keras_is_true_with_keras():
+    from autograder.visible import require_keras
+    pytest.importorskip("keras")
+    assert require_keras() is True
+
+
+@pytest.mark.parametrize("assignment", KERAS_NOTEBOOKS)
+def test_keras_cells_of_the_notebooks_skip_kindly_without_keras(assignment, monkeypatch, capsys,
+                                                                tmp_path):
+    """Every cell that uses Keras asks require_keras() first: run each such cell of the
+    source notebook (answers filled, demos on) without Keras: no ModuleNotFoundError, no
+    NameError, the install message once and one line for each later cell."""
+    from autograder.build import ROOT
+    _without_keras(monkeypatch)
+    path = next((ROOT / "course" / "source" / assignment).glob("*.ipynb"))
+    cells = [("".join(c["source"]), c) for c in json.loads(path.read_text())["cells"]
+             if c["cell_type"] == "code"]
+    nbgrader = lambda c: c["metadata"].get("nbgrader", {})  # noqa: E731
+    uses = [src for src, c in cells if re.search(r"\b(keras|tf)\.", src)
+            and not nbgrader(c).get("solution") and not nbgrader(c).get("grade")]
+    assert uses, "the notebook has no Keras comparison"
+    for src in uses:
+        assert "require_keras()" in src.split("\n", 1)[0], f"{src[:80]!r} does not ask first"
+    ns = {"__name__": "__main__"}
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    setup = next(src for src, c in cells if "GRADING = " in src)
+    exec(setup, ns)
+    assert ns["GRADING"] is False
+    for src in uses:
+        exec(src, ns)  # the body is skipped, so the functions it would call are not needed
+    out = capsys.readouterr().out
+    assert out.count("pip install") == 1
+    assert out.count("(skipped: this cell compares with Keras") == len(uses) - 1
