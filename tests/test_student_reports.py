@@ -14,7 +14,7 @@ import pytest
 from autograder import selfcheck
 from autograder.grading import check as grading_check
 
-from .fixtures.grading_course import fixture_paths
+from .fixtures.grading_course import dense_course, fixture_paths  # noqa: F401 (a fixture)
 
 REFERENCE = fixture_paths()["reference"]
 
@@ -216,3 +216,47 @@ def test_keras_cells_of_the_notebooks_skip_kindly_without_keras(assignment, monk
     out = capsys.readouterr().out
     assert out.count("pip install") == 1
     assert out.count("(skipped: this cell compares with Keras") == len(uses) - 1
+
+
+# ---- caches: their type and fields are checked where the next assignment reads them ------
+
+PLAIN_TUPLE_STEP = '''def rnn_step_forward(x_t, h_prev, W, b):
+    h_next = np.tanh(np.concatenate([h_prev, x_t], axis=1) @ W.T + b)
+    return h_next, (x_t, h_prev, W, b)
+'''
+
+
+def test_a_plain_tuple_cache_fails_check_and_the_grade_cell():
+    """The issue's case: a plain tuple missing h_next used to pass check() and was never
+    graded. The reference still passes both."""
+    import solutions.rnn as R
+    from autograder.hidden import run_test
+    from autograder.visible import CheckFailed, check
+    ns = dict(vars(R))
+    exec("import numpy as np\n" + PLAIN_TUPLE_STEP, ns)
+    with pytest.raises(CheckFailed, match=r"cache should be the provided NamedTuple RNNStepCache, "
+                                          r"got a plain tuple of 4 items"):
+        check(ns["rnn_step_forward"])
+    outcomes, report = run_test("rnn_step_forward_tests", ns)
+    assert not all(o.passed for o in outcomes) and "RNNStepCache" in report
+    ref = dict(vars(R))
+    assert all(o.passed for o in run_test("rnn_step_forward_tests", ref)[0])
+    assert all(o.passed for o in run_test("rnn_forward_tests", ref)[0])
+
+
+def test_grade_feedback_names_the_line_and_the_callee(dense_course, tmp_path):
+    """rnn-course grade: the feedback of a raising function quotes the student's line (cell
+    and line), and a function failing because of a failing callee says which to fix first."""
+    from autograder.grading import pipeline
+
+    from .fixtures.grading_course import submitted
+    subs = submitted(tmp_path / "submitted", {
+        "ada": _variant(tmp_path, "ada", dense_forward=NOT_TRANSPOSED),
+        "ben": _variant(tmp_path, "ben", tanh=WRONG_TANH)})
+    ctx = pipeline.run(assignment="01_dense", submissions=subs, course=dense_course, jobs=1,
+                       quiet=True)
+    ada = (ctx["out"] / "feedback" / "ada.html").read_text()
+    ben = (ctx["out"] / "feedback" / "ben.html").read_text()
+    assert re.search(r"in dense_forward, line 4 of code cell \d+: `z = x @ W \+ b`", ada), ada
+    assert "did you use W where W.T is needed" in ada
+    assert "dense_forward calls tanh, which fails its own checks: fix tanh first" in ben

@@ -76,12 +76,15 @@ def _syntax_errors(nb):
 
 def calls(nb, func):
     """Names the notebook's definition of ``func`` refers to (the functions it calls)."""
+    return calls_in([c.source for c in nb.cells if c.cell_type == "code"], func)
+
+
+def calls_in(sources, func):
+    """Names the last definition of ``func`` in these cell sources refers to."""
     used = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
+    for source in sources:
         try:
-            tree = _parse(cell.source)
+            tree = _parse(source)
         except SyntaxError:
             continue
         for node in tree.body:
