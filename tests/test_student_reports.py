@@ -260,3 +260,19 @@ def test_grade_feedback_names_the_line_and_the_callee(dense_course, tmp_path):
     assert re.search(r"in dense_forward, line 4 of code cell \d+: `z = x @ W \+ b`", ada), ada
     assert "did you use W where W.T is needed" in ada
     assert "dense_forward calls tanh, which fails its own checks: fix tanh first" in ben
+
+
+def test_grade_cell_message_names_the_failing_callee():
+    """Under plain nbgrader the grade cell's CheckFailed says which function to fix first."""
+    import solutions.dense as D
+    from autograder.hidden import run_test
+    ns = dict(vars(D))
+    exec("import numpy as np\n" + WRONG_TANH, ns)
+    # the reference dense_forward looks tanh up in the namespace it was defined in, so
+    # use a copy of it that reads this one
+    exec(NOT_TRANSPOSED.replace("x @ W + b", "x @ W.T + b"), ns)
+    outcomes, report = run_test("dense_forward_tests", ns)
+    assert not all(o.passed for o in outcomes)
+    assert "dense_forward calls tanh, which fails its own checks: fix tanh first" in report
+    outcomes, report = run_test("dense_forward_tests", dict(vars(D)))
+    assert all(o.passed for o in outcomes) and "fix" not in report
