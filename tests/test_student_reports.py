@@ -276,3 +276,23 @@ def test_grade_cell_message_names_the_failing_callee():
     assert "dense_forward calls tanh, which fails its own checks: fix tanh first" in report
     outcomes, report = run_test("dense_forward_tests", dict(vars(D)))
     assert all(o.passed for o in outcomes) and "fix" not in report
+
+
+def test_check_in_a_real_jupyter_kernel_quotes_the_students_line():
+    """IPython names cells /tmp/ipykernel_<pid>/<hash>.py: check(f) in a live kernel finds the
+    student's frame by that name and quotes its line (a change in IPython would show here)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+                    "import numpy as np\nfrom autograder.caches import DenseCache\n"
+                    "from autograder.visible import check\n"
+                    "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+                    "def tanh(z):\n    return np.tanh(z)\nrelu = softmax = sigmoid"),
+                nbformat.v4.new_code_cell(NOT_TRANSPOSED),
+                nbformat.v4.new_code_cell("check(dense_forward)")]
+    nbclient.NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
+    error = next(o for o in nb.cells[2].outputs if o.get("output_type") == "error")
+    assert error["ename"] == "CheckFailed"
+    assert "(in dense_forward, line 4 of its cell: `z = x @ W + b`)" in error["evalue"]
+    assert "did you use W where W.T is needed" in error["evalue"]
