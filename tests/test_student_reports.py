@@ -72,30 +72,30 @@ WRONG_TANH = '''def tanh(z):
 def test_selfcheck_stops_an_infinite_loop_and_reports_everything_else():
     """rnn-course-student check used to hang forever on a loop: now the cell is named
     (number and first line) and the other functions are still checked."""
-    results, out = _student(fixture_paths()["infinite-loop-top-level"], "--timeout", "3")
-    assert re.search(r"code cell \d+ ran past 3 s and was stopped .*`while True:`", out), out
+    results, out = _student(fixture_paths()["infinite-loop-top-level"], "--timeout", "5")
+    assert re.search(r"code cell \d+ ran past 5 s and was stopped .*`while True:`", out), out
     assert all(results.values()) and len(results) == 6, out
-    results, out = _student(fixture_paths()["infinite-loop"], "--timeout", "3")
-    assert "FAIL dense_backward: its visible checks ran past 3 s" in out
+    results, out = _student(fixture_paths()["infinite-loop"], "--timeout", "5")
+    assert "FAIL dense_backward: its visible checks ran past 5 s" in out
     assert sum(results.values()) == 5 and "5 of 6 functions pass" in out
 
 
 def test_selfcheck_timeout_option(tmp_path, capsys):
     """--timeout is an option of the command."""
-    assert selfcheck.main(["check", "--timeout", "3",
+    assert selfcheck.main(["check", "--timeout", "5",
                            str(fixture_paths()["infinite-loop-top-level"])]) == 0
-    assert "ran past 3 s" in capsys.readouterr().out
+    assert "ran past 5 s" in capsys.readouterr().out
 
 
 def test_check_command_stops_a_loop_and_still_reports_per_function():
     """rnn-course check used to print only "ran past 60 s": now the cell (number, first line)
     and every function's result, with the limit from --timeout."""
-    failed, out = _cli(fixture_paths()["infinite-loop-top-level"], timeout=2)
-    assert failed == 0 and re.search(r"cell \d+ ran past 2 s .*`while True:`", out), out
+    failed, out = _cli(fixture_paths()["infinite-loop-top-level"], timeout=5)
+    assert failed == 0 and re.search(r"cell \d+ ran past 5 s .*`while True:`", out), out
     assert "6 of 6 functions pass" in out
-    failed, out = _cli(fixture_paths()["infinite-loop"], timeout=2)
-    assert failed == 1 and "dense_backward: its visible checks ran past 2 s" in out
-    assert "dense_forward: all 2 checks passed" in out and "5 of 6 functions pass" in out
+    failed, out = _cli(fixture_paths()["infinite-loop"], timeout=5)
+    assert failed == 1 and "dense_backward: its visible checks ran past 5 s" in out
+    assert "dense_forward: all 3 checks passed" in out and "5 of 6 functions pass" in out
 
 
 def test_check_command_has_a_timeout_option():
