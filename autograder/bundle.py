@@ -5,6 +5,8 @@ A bundle is a folder::
     OUT/README.md                       what students do with it
     OUT/BUNDLE.json                     what is in it (assignments, released blocks, hashes)
     OUT/assignments/<id>/...            the released notebooks and their data files
+    OUT/course/lectures/<name>.ipynb    the lectures, where the notebooks' links point
+                                        (answers folded as in the course)
     OUT/packages/<name>-<version>-py3-none-any.whl
                                         the student package: ``autograder`` with only the
                                         public modules (autograder.layout), the visible
@@ -36,7 +38,10 @@ from .build import parse_code
 from .student_blocks import PACKAGE, ROOT, BundleError, blocks_source, solution_modules
 
 ASSIGNMENTS = ROOT / "assignments"
+LECTURES = ROOT / "course" / "lectures"
 MANIFEST = "BUNDLE.json"
+# A markdown link whose target is a relative path (not a URL, not an anchor).
+LINK = re.compile(r"\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)")
 
 
 def released_assignments():
@@ -114,6 +119,36 @@ def notebook_problems(notebook, shipped, released_names, not_released):
                             problems.append(f"{notebook.name} imports {a.name} from autograder.blocks, "
                                             f"a block of {owner}: release it with --release-blocks {owner}")
     return problems
+
+
+def ship_lectures(partial, assignments):
+    """Copy the lecture notebooks to ``course/lectures/`` of the bundle.
+
+    The released notebooks link to ``../../course/lectures/<name>.ipynb``, which is
+    the same place relative to ``assignments/<id>/`` in the repository and in the
+    bundle. A lecture's links to assignments this bundle does not carry become
+    plain text ("... (not in this handout)"), so no link in the handout is dead.
+    """
+    target = Path(partial) / "course" / "lectures"
+    target.mkdir(parents=True, exist_ok=True)
+    for lecture in sorted(LECTURES.glob("*.ipynb")):
+        nb = json.loads(lecture.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = LINK.sub(lambda m: _keep_link(m, assignments), source)
+        (target / lecture.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+
+
+def _keep_link(match, assignments):
+    text, href = match.groups()
+    parts = Path(href.split("#")[0]).parts
+    if "assignments" in parts and parts.index("assignments") + 1 < len(parts):
+        if parts[parts.index("assignments") + 1] not in assignments:
+            return f"{text} (not in this handout)"
+    return match.group(0)
 
 
 # ---- building ---------------------------------------------------------------------------------
@@ -198,6 +233,8 @@ notebook from `assignments/`.
   runs every visible check of a notebook without opening Jupyter.
 - Passing the visible checks is a good sign, not a grade: grading adds hidden
   checks (other shapes, edge cases, Keras's values) that are not in this package.
+- The lecture the notebooks link to is `course/lectures/` (open it in Jupyter
+  too; its answers are folded until you click them).
 - Hand in the notebook file itself, as your instructor asks; do not rename it
   or change the read-only cells.
 
@@ -286,6 +323,7 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
             shutil.copytree(ASSIGNMENTS / assignment, partial / "assignments" / assignment,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
                                                           "*.pyc", "*.pyo"))
+        ship_lectures(partial, assignments)
         (partial / "README.md").write_text(student_readme(name, version, assignments, release,
                                                           wheel.name))
         files = sorted(p for p in partial.rglob("*") if p.is_file())

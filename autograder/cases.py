@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import probes
-from .compare import compare_value, matches
+from .compare import compare_value, error_hint, matches
 
 
 @dataclass
@@ -56,11 +56,16 @@ def run_probe(case, namespace):
 def judge(case, actual):
     """Compare flattened outputs with a case's expectations; never raises."""
     if "error" in actual:
-        return Outcome(case.label, False, f"{case.func} raised an error: {actual['error'][6:]}")
-    problems = []
+        message = f"{case.func} raised an error: {actual['error'][6:]}"
+        cause = error_hint(actual["error"])
+        return Outcome(case.label, False, message + (f". Likely cause: {cause}" if cause else ""))
+    problems, wrong = [], []
     for key, exp in case.expected.items():
-        name = case.names.get(key, key)
+        if any(key.startswith(w + "/") for w in wrong):
+            continue  # the container is already wrong: its fields say nothing more
+        name = case.names.get(key) or _field_name(case.names, key)
         if key not in actual:
+            wrong.append(key)
             parent = key.rsplit("/", 1)[0]
             got = actual.get(parent, actual.get("out", "none"))
             problems.append(f"{name} is missing from what {case.func} returned "
@@ -69,6 +74,7 @@ def judge(case, actual):
         reason = compare_value(name, exp, actual[key], case.rtol, case.atol)
         if reason:
             problems.append(reason)
+            wrong.append(key)
     if not problems:
         return Outcome(case.label, True)
     message = "; ".join(problems[:3])
@@ -77,6 +83,14 @@ def judge(case, actual):
             message += f". Likely cause: {cause}"
             break
     return Outcome(case.label, False, message)
+
+
+def _field_name(names, key):
+    """``cache.h_next`` for ``out/1/h_next`` when ``out/1`` is shown as ``cache``."""
+    parent, _, field_ = key.rpartition("/")
+    if parent in names:
+        return f"{names[parent]}.{field_}"
+    return _field_name(names, parent) + f".{field_}" if "/" in parent else key
 
 
 def _short(value):

@@ -1,4 +1,6 @@
 """Compare a student's outputs with expected ones and say, in words, what differs."""
+import re
+
 import numpy as np
 
 
@@ -11,6 +13,10 @@ def describe(value):
     """How a returned value looks, for a message: its type, shape and dtype."""
     if isinstance(value, str):
         kind, _, rest = value.partition(":")
+        if kind == "namedtuple":
+            return f"the provided NamedTuple {rest}"
+        if kind in ("tuple", "list"):
+            return f"a plain {kind} of {rest} items"
         return {"none": "None", "str": f"the string {rest!r}"}.get(kind, rest or kind)
     return f"an array of shape {value.shape} and dtype {value.dtype}"
 
@@ -24,6 +30,9 @@ def compare_value(name, expected, actual, rtol, atol):
     if isinstance(expected, str):
         if not isinstance(actual, str) or actual.split(":")[0] != expected.split(":")[0]:
             return f"{name} should be {describe(expected)}, got {describe(actual)}"
+        if expected.startswith("namedtuple:") and actual != expected:
+            # A cache is read by name and field by the next assignment: its type matters.
+            return f"{name} should be {describe(expected)}, got a NamedTuple {actual.partition(':')[2]}"
         return None
     if isinstance(actual, str):
         return f"{name} should be an array of shape {expected.shape}, got {describe(actual)}"
@@ -68,9 +77,30 @@ def compare_value(name, expected, actual, rtol, atol):
             f"(tolerance rtol={rtol:g}, atol={atol:g})")
 
 
+MISSING = "missing:"  # in a known mistake's outputs: this key is absent from what it returns
+
+
 def matches(expected, actual, rtol, atol):
     """Whether every expected entry is matched (used to recognise known mistakes)."""
     for key, exp in expected.items():
-        if key not in actual or compare_value(key, exp, actual[key], rtol, atol) is not None:
+        if isinstance(exp, str) and exp == MISSING:
+            if key in actual:
+                return False
+        elif key not in actual or compare_value(key, exp, actual[key], rtol, atol) is not None:
             return False
     return True
+
+
+# NumPy's words for a matrix product of mismatched shapes (``@``/np.matmul, then np.dot).
+_MATMUL = re.compile(r"matmul: Input operand \d has a mismatch in its core dimension|"
+                     r"shapes \(\d+(?:, ?\d+)*\) and \(\d+(?:, ?\d+)*\) not aligned")
+MATMUL_HINT = ("did you use W where W.T is needed? W has shape (out, in) (an RNN's W: "
+               "(H, H + D)), so a batch of rows x of shape (N, in) is multiplied as x @ W.T. "
+               "Print the shapes of both sides of the product that raised")
+
+
+def error_hint(error):
+    """A likely cause for an error message that is a common mistake's, or None."""
+    if _MATMUL.search(error):
+        return MATMUL_HINT
+    return None

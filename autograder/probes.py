@@ -20,6 +20,8 @@ arrays stay arrays (0-d for numbers) and anything else becomes a short string
 such as ``"none"`` or ``"type:list"``.
 """
 import collections
+import re
+import traceback
 import warnings
 
 import numpy as np
@@ -177,7 +179,32 @@ def run(namespace, probe, spec, arrays):
     except BaseException as exc:  # the student's error is reported, not raised
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}"}
+        return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}{where(exc)}"}
+
+
+# Files notebook cells are compiled under: ``<cell 7>`` (rnn-course-student check and
+# rnn-course check), ``<cell>``, IPython's ``/tmp/ipykernel_<pid>/<hash>.py`` and the
+# older ``<ipython-input-...>``.
+_CELL_FILE = re.compile(r"^<cell(?: (\d+))?>$|ipykernel_\d+|^<ipython-input-")
+
+
+def where(exc):
+    """Where in the student's own cells ``exc`` was raised, for a message (or "").
+
+    The innermost frame of a notebook cell, not NumPy's or this module's: a student
+    reads "in rnn_step_forward, line 3 of code cell 12: `z = x_t @ W + b`".
+    """
+    cell = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if _CELL_FILE.search(frame.filename or ""):
+            cell = frame
+    if cell is None:
+        return ""
+    number = _CELL_FILE.match(cell.filename)
+    place = f"code cell {number.group(1)}" if number and number.group(1) else "its cell"
+    line = (cell.line or "").strip()
+    return (f" (in {cell.name}, line {cell.lineno} of {place}"
+            + (f": `{line[:160]}`" if line else "") + ")")
 
 
 def chain(namespace, spec, arrays):

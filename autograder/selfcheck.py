@@ -3,19 +3,57 @@
 The command runs the notebook's code cells in order in one namespace, quietly (it
 skips the cells tagged ``demo`` and, as under grading, the code under
 ``if not GRADING:``), then runs the visible check of every graded function the
-notebook defines and prints one report per function. It exits with status 0 when
-every check passes. These are the same checks as ``check(f)`` in the notebook;
+notebook defines and prints one report per function (a function whose cell does not
+parse is reported as failed, with the syntax error). A cell or a function's checks
+that run past ``--timeout`` seconds are stopped and named; the rest still runs. It
+exits with status 0 when every check passes. These are the same checks as ``check(f)`` in the notebook;
 the hidden checks that grading adds are not here.
 """
 import argparse
+import ast
 import contextlib
 import io
 import json
+import linecache
 import os
+import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from .visible import CheckFailed, _index, run_check
+from .probes import where
+from .visible import CheckFailed, _index, called_names, callee_note, run_check
+
+TIMEOUT = 60.0  # seconds per cell and per function's checks, as `rnn-course grade --timeout`
+_DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
+
+
+class TimeLimit(KeyboardInterrupt):
+    """A cell or a check ran past its time limit (a KeyboardInterrupt, so that neither the
+    student's ``except Exception`` nor the probes' error handling swallows it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise TimeLimit in this thread after ``seconds`` (no limit: 0, None, or where POSIX
+    timers are missing, as on Windows, or off the main thread)."""
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimit()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _code(cell):
@@ -30,12 +68,33 @@ def _code(cell):
     return "\n".join(lines)
 
 
-def run_notebook(path):
-    """Execute a notebook's code cells; return (namespace, [(cell number, error), ...])."""
+def first_line(source):
+    """A cell's first line of code, to name it in a message."""
+    for line in source.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()[:80]
+    return ""
+
+
+def syntax_message(exc):
+    """``SyntaxError at line 3: '(' was never closed: `h = np.tanh((z`"."""
+    text = (exc.text or "").strip()
+    return (f"{type(exc).__name__} at line {exc.lineno}: {exc.msg}"
+            + (f": `{text[:120]}`" if text else ""))
+
+
+def run_notebook(path, timeout=TIMEOUT):
+    """Execute a notebook's code cells.
+
+    Returns (namespace, errors, order, broken): errors is [(cell number, message)] for
+    the cells that raised, ran past ``timeout`` seconds or do not parse; ``order`` the
+    names the cells define, in notebook order; ``broken`` {name: message} for names
+    whose defining cell has a syntax error (so the function is reported, not dropped).
+    """
     path = Path(path).resolve()
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     namespace = {"__name__": "__main__", "__file__": str(path)}
-    errors = []
+    errors, order, broken = [], [], {}
     old_cwd = os.getcwd()
     old_env = {k: os.environ.get(k) for k in ("MPLBACKEND", "NBGRADER_EXECUTION")}
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -48,17 +107,40 @@ def run_notebook(path):
                 continue
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
                 continue  # grade cells only call check(); the checks run below
+            source, name = _code(cell), f"<cell {number}>"
+            try:
+                code = compile(source, name, "exec")
+            except SyntaxError as exc:
+                errors.append((number, syntax_message(exc)))
+                for func in _DEFINES.findall(source):
+                    broken.setdefault(func, f"its cell (code cell {number}) has a "
+                                            f"{syntax_message(exc)}, so it was never defined")
+                    order.append(func)
+                continue
+            defines = [n.name for n in ast.parse(source).body
+                       if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+            order += defines
+            # So tracebacks and messages can quote the student's own line.
+            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             out = io.StringIO()
             try:
-                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-                    exec(compile(_code(cell), f"<cell {number}>", "exec"), namespace)
+                with time_limit(timeout), contextlib.redirect_stdout(out), \
+                        contextlib.redirect_stderr(out):
+                    exec(code, namespace)
+            except TimeLimit:
+                errors.append((number, f"ran past {timeout:g} s and was stopped (an infinite "
+                                       f"loop?); the other cells still ran: `{first_line(source)}`"))
             except CheckFailed:
                 continue  # the same check runs again below, with its report
             except Exception as exc:  # a failing cell is reported, the rest still runs
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                errors.append((number, f"{type(exc).__name__}: {first}" if first else
-                               type(exc).__name__ + (" (a function it calls is still the stub)"
-                                                     if isinstance(exc, NotImplementedError) else "")))
+                message = (f"{type(exc).__name__}: {first}" if first else
+                           type(exc).__name__ + (" (a function it calls is still the stub)"
+                                                 if isinstance(exc, NotImplementedError) else ""))
+                errors.append((number, message + where(exc)))
+            for func in defines:
+                if func in namespace:
+                    broken.pop(func, None)  # defined again, correctly, in a later cell
         try:
             import matplotlib.pyplot as plt
             plt.close("all")
@@ -71,24 +153,41 @@ def run_notebook(path):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return namespace, errors
+    return namespace, errors, list(dict.fromkeys(order)), broken
 
 
-def graded_functions(namespace):
-    """Names the notebook itself defines that have a visible check, in notebook order."""
+def graded_functions(namespace, order=None, broken=()):
+    """Names the notebook itself defines (or tried to) that have a visible check, in
+    notebook order."""
     index = _index()
-    return [name for name, obj in namespace.items()
+    mine = [name for name, obj in namespace.items()
             if name in index and getattr(obj, "__module__", None) == "__main__"]
+    order = list(order or mine)
+    return [n for n in dict.fromkeys(order + mine) if n in index and (n in broken or n in mine)]
 
 
-def check_notebook(path, stream=sys.stdout):
+def check_notebook(path, stream=None, timeout=TIMEOUT):
     """Run a notebook and its visible checks; return {function: passed}."""
-    namespace, errors = run_notebook(path)
+    stream = stream or sys.stdout
+    namespace, errors, order, broken = run_notebook(path, timeout)
     for number, error in errors:
-        print(f"note: code cell {number} raised {error}", file=stream)
+        verb = "" if error.startswith("ran past") else "raised "
+        print(f"note: code cell {number} {verb}{error}", file=stream)
     results = {}
-    for name in graded_functions(namespace):
-        passed, report = run_check(namespace[name], namespace)
+    for name in graded_functions(namespace, order, broken):
+        if name in broken:
+            passed, report = False, f"{name}: not checked: {broken[name]}."
+        else:
+            try:
+                with time_limit(timeout):
+                    passed, report = run_check(namespace[name], namespace)
+                if not passed:  # it may call a function whose cell does not parse
+                    report += callee_note(name, [n for n in broken
+                                                 if n in called_names(namespace[name])])
+            except TimeLimit:
+                passed, report = False, (f"{name}: its visible checks ran past {timeout:g} s and "
+                                         f"were stopped: an infinite loop in {name} or in a "
+                                         f"function it calls?")
         results[name] = passed
         print(("PASS " if passed else "FAIL ") + report, file=stream)
     if not results:
@@ -107,10 +206,13 @@ def main(argv=None):
     sub = p.add_subparsers(title="commands", metavar="COMMAND", required=True)
     c = sub.add_parser("check", help="run the visible checks of the functions a notebook defines")
     c.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    c.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
+                   help=f"stop a cell, or one function's checks, after SECONDS (default "
+                        f"{TIMEOUT:g}; 0: no limit). The other cells and checks still run.")
     args = p.parse_args(argv)
     ok = True
     for notebook in args.notebooks:
-        results = check_notebook(notebook)
+        results = check_notebook(notebook, timeout=args.timeout)
         ok = ok and bool(results) and all(results.values())
     return 0 if ok else 1
 

@@ -7,13 +7,14 @@ TensorFlow and finish in well under a second. A failed check raises
 a likely cause when the mistake is a known one.
 """
 import json
+import os
 import sys
 from functools import lru_cache
 
 from .cases import CheckFailed, format_report, judge, run_probe
 from .golden import DATA, case_from_json
 
-__all__ = ["check", "CheckFailed"]
+__all__ = ["check", "CheckFailed", "require_keras"]
 
 
 @lru_cache(maxsize=None)
@@ -35,8 +36,12 @@ def visible_cases(func_name):
     return note, [case_from_json(c) for c in cases]
 
 
-def run_check(obj, namespace=None, quiet=False):
-    """Run the visible cases of a function or class; return (passed, report)."""
+def run_check(obj, namespace=None, quiet=False, callees=True):
+    """Run the visible cases of a function or class; return (passed, report).
+
+    When it fails and calls another graded function that fails its own visible
+    checks, the report says to fix that one first.
+    """
     name = getattr(obj, "__name__", None)
     if not isinstance(name, str):
         raise TypeError("check() takes the function or class itself, for example check(sigmoid)")
@@ -45,7 +50,51 @@ def run_check(obj, namespace=None, quiet=False):
     ns[name] = obj
     outcomes = [judge(case, run_probe(case, ns)) for case in cases]
     report = format_report(name, outcomes, note)
-    return all(o.passed for o in outcomes), report
+    passed = all(o.passed for o in outcomes)
+    if not passed and callees:
+        report += callee_note(name, failing_callees(obj, ns))
+    return passed, report
+
+
+def called_names(obj):
+    """Global names a function (or a class's methods) refers to, nested code included."""
+    codes = [getattr(obj, "__code__", None)]
+    codes += [getattr(v, "__code__", None) for v in vars(obj).values()] if isinstance(obj, type) else []
+    names, stack = set(), [c for c in codes if c is not None]
+    while stack:
+        code = stack.pop()
+        names.update(code.co_names)
+        stack += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return names
+
+
+def failing_callees(obj, namespace):
+    """The graded functions ``obj`` calls (as the namespace defines them) that fail their
+    own visible checks, in notebook order."""
+    name = getattr(obj, "__name__", None)
+    used = called_names(obj)
+    failing = []
+    for other in namespace:
+        if other == name or other not in used or other not in _index():
+            continue
+        try:
+            ok, _ = run_check(namespace[other], namespace, callees=False)
+        except Exception:  # not a function of ours after all (a rebound name)
+            continue
+        if not ok:
+            failing.append(other)
+    return failing
+
+
+def callee_note(func, failing):
+    """The line that says which function to fix first (empty when none fails)."""
+    if not failing:
+        return ""
+    names = ", ".join(failing)
+    them = "it" if len(failing) == 1 else "them"
+    return (f"\n  {func} calls {names}, which fails its own checks"
+            f"{'' if len(failing) == 1 else ' (each)'}: fix {names} first "
+            f"(check({failing[0]})), then check {func} again; its failures may all come from {them}.")
 
 
 def check(obj):
@@ -59,3 +108,52 @@ def check(obj):
     if not passed:
         raise CheckFailed(report)
     print(report)
+
+
+_KERAS_MISSING = []  # the ImportError, once it has been explained
+
+
+def require_keras():
+    """Whether Keras and TensorFlow can be imported, for a cell that compares with Keras.
+
+    A notebook's comparison cells start ``if not GRADING and require_keras():``.
+    Without Keras the first such cell says once what to install, and every later one
+    prints a single line and is skipped, instead of a ModuleNotFoundError followed by
+    NameErrors. The checks and the grading never need Keras.
+    """
+    if _KERAS_MISSING:
+        print("(skipped: this cell compares with Keras, which is not installed; see above)")
+        return False
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no CUDA/absl chatter in the notebook
+    try:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+    except ImportError as exc:
+        _KERAS_MISSING.append(exc)
+        print(keras_missing_message(exc))
+        return False
+    return True
+
+
+def keras_missing_message(exc):
+    """What a student reads once when a Keras comparison cell cannot run."""
+    missing = getattr(exc, "name", None) or "keras"
+    return (f"This cell and the other Keras comparisons are skipped: {missing} is not installed "
+            f"in this Python ({sys.executable}).\nThey are optional (check() and grading do not "
+            f"need Keras). To run them, install it, restart the kernel and run the notebook "
+            f"again:\n    {_install_command()}")
+
+
+def _install_command():
+    """The student package's [keras] extra from the handout's wheel, else plain Keras."""
+    python = f'"{sys.executable}"' if " " in sys.executable else sys.executable
+    try:
+        from importlib.metadata import distribution, packages_distributions
+        dist = distribution(packages_distributions()["autograder"][0])
+        if "keras" in (dist.metadata.get_all("Provides-Extra") or []):
+            wheel = f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}-py3-none-any.whl"
+            return (f'{python} -m pip install "packages/{wheel}[notebook,keras]"   '
+                    f"(from your handout folder)")
+    except Exception:  # an unusual install: the plain command below works anyway
+        pass
+    return f"{python} -m pip install tensorflow keras"

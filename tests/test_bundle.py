@@ -564,3 +564,55 @@ def test_released_notebook_runs_in_a_jupyter_kernel_of_the_student_environment(v
                 assert re.search(rf"^ERROR CheckFailed {func}: \d+ of \d+ checks failed", proc.stdout,
                                  re.M), func
             assert "still the stub" in proc.stdout
+
+
+def _relative_links(notebook):
+    """(cell number, target) of every relative link in a notebook's markdown cells."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    found = []
+    for i, cell in enumerate(nb["cells"], 1):
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            found += [(i, m.group(2).split("#")[0]) for m in B.LINK.finditer(source)]
+    return found
+
+
+def _dead_links(root):
+    root = Path(root).resolve()
+    dead = []
+    for nb in sorted(root.rglob("*.ipynb")):
+        for cell, href in _relative_links(nb):
+            target = (nb.parent / href).resolve()
+            if not target.is_relative_to(root) or not target.exists():
+                dead.append(f"{nb.relative_to(root)} cell {cell}: {href}")
+    return dead
+
+
+def test_lectures_ship_with_links_only_to_what_the_handout_holds(tmp_path):
+    """A handout of two assignments: is the lecture at the notebooks' link, and does every
+    relative link of its notebooks resolve inside it (links to the others become text)?"""
+    for a in ("01_dense", "03_rnn"):
+        (tmp_path / "assignments").mkdir(exist_ok=True)
+        import shutil
+        shutil.copytree(ROOT / "assignments" / a, tmp_path / "assignments" / a)
+    assert _dead_links(tmp_path), "the notebooks' lecture link should be dead before shipping"
+    B.ship_lectures(tmp_path, ["01_dense", "03_rnn"])
+    lecture = tmp_path / "course" / "lectures" / "rnn_lecture.ipynb"
+    assert lecture.exists()
+    assert _dead_links(tmp_path) == []
+    text = lecture.read_text()
+    assert "../../assignments/03_rnn/rnn.ipynb" in text
+    assert "06_sentiment/sentiment.ipynb" not in text and "(not in this handout)" in text
+    # answers stay folded as in the course's lecture
+    assert text.count("<details>") == (ROOT / "course/lectures/rnn_lecture.ipynb").read_text().count(
+        "<details>") > 0
+
+
+@SLOW
+def test_every_relative_link_in_the_bundle_resolves_inside_it(built):
+    """Does every relative link of every bundled notebook (the lecture link of each
+    assignment, the lecture's links to the assignments) point to a file in the handout?"""
+    out, _, _ = built
+    assert (out / "course" / "lectures" / "rnn_lecture.ipynb").exists()
+    assert sum(len(_relative_links(nb)) for nb in out.rglob("*.ipynb")) > 6
+    assert _dead_links(out) == []

@@ -25,7 +25,7 @@ def _grade(args):
 
 def _check(args):
     from .check import run
-    return 1 if run(args.notebook) else 0
+    return 1 if run(args.notebook, timeout=args.timeout) else 0
 
 
 def add_parser(sub):
@@ -60,4 +60,7 @@ def add_parser(sub):
                        description="Run a notebook in a fresh process and print the visible "
                                    "checks' results per graded function, in a few seconds.")
     p.add_argument("notebook", help="your notebook, e.g. dense.ipynb")
+    p.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                   help="stop a cell, or one function's checks, after SECONDS (default 60); "
+                        "the other cells and checks still run")
     p.set_defaults(handler=_check)

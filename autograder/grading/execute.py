@@ -82,7 +82,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
             timeout = min(limits.cell_timeout, deadline - time.monotonic())
             try:
                 t0 = time.monotonic()
-                new.exec_cell(step[2], timeout)
+                new.exec_cell(step[2], timeout, f"<cell {step[1] + 1}>")
                 result.seconds_cells += time.monotonic() - t0
             except (TimedOut, ProcessDied) as exc:
                 new.kill()
@@ -113,7 +113,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
         try:
             if step[0] == "exec":
                 t0 = time.monotonic()
-                result.cells[step[1]] = proc.exec_cell(step[2], timeout)
+                result.cells[step[1]] = proc.exec_cell(step[2], timeout, f"<cell {step[1] + 1}>")
                 _note_refused(result, result.cells[step[1]])
                 result.seconds_cells += time.monotonic() - t0
                 history.append(step)
@@ -129,6 +129,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
                         grade = not_graded(cell, f"the checks could not run: {reply['failure']}")
                     else:
                         grade = grade_cell(cell, outputs)
+                        _name_failing_callees(grade, result.grades, history)
                 else:
                     grade = _fallback(proc, cell, timeout)
                 result.grades[cell.grade_id] = grade
@@ -152,6 +153,20 @@ def execute(plan, trusted, limits, workdir, deny=()):
         proc.close()
     result.seconds_total = time.monotonic() - started
     return result
+
+
+def _name_failing_callees(grade, earlier, history):
+    """A failed grade cell whose function calls one that failed its own grade cell says
+    which to fix first (rnn_forward calling a wrong rnn_step_forward)."""
+    if grade.score or not grade.func:
+        return
+    from ..visible import callee_note
+    from .check import calls_in
+    used = calls_in([step[2] for step in history], grade.func)
+    failing = [g.func for g in earlier.values() if g.func in used and not g.score and g.points]
+    note = callee_note(grade.func, list(dict.fromkeys(failing))).strip()
+    if note:
+        grade.note = f"{grade.note} {note}".strip()
 
 
 def total(grades):

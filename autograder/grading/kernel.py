@@ -268,19 +268,27 @@ def _transform(source):
     return TransformerManager().transform_cell(source)
 
 
-def run_cell(source, namespace, out, err):
-    """Execute one cell as a notebook would; return its outputs as a small dict."""
+def run_cell(source, namespace, out, err, name="<cell>"):
+    """Execute one cell as a notebook would; return its outputs as a small dict.
+
+    A ``name`` such as ``<cell 7>`` is the cell's file name in tracebacks; its source is
+    then kept in ``linecache`` so messages can quote the student's line.
+    """
     import ast
+    import linecache
     import traceback
     result = {"error": None, "value": None}
     try:
-        tree = ast.parse(_transform(source), "<cell>", "exec")
+        code = _transform(source)
+        if name != "<cell>":
+            linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+        tree = ast.parse(code, name, "exec")
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
-        exec(compile(tree, "<cell>", "exec"), namespace)
+        exec(compile(tree, name, "exec"), namespace)
         if last is not None:
-            value = eval(compile(last, "<cell>", "eval"), namespace)
+            value = eval(compile(last, name, "eval"), namespace)
             if value is not None:
                 result["value"] = repr(value)[:2000]
     except SystemExit as exc:
@@ -349,7 +357,8 @@ def serve(config):
         message, arrays = receive(cmd_fd)
         op = message["op"]
         if op == "exec":
-            reply, reply_arrays = run_cell(message["source"], namespace, out, err), None
+            reply, reply_arrays = run_cell(message["source"], namespace, out, err,
+                                           message.get("name", "<cell>")), None
         elif op == "probe":
             started = time.perf_counter()
             try:

@@ -220,8 +220,12 @@ class StudentProcess:
             raise ProcessDied("the student process answered out of turn")
         return reply, out
 
-    def exec_cell(self, source, timeout):
-        return self.request({"op": "exec", "source": source}, timeout=timeout)[0]
+    def exec_cell(self, source, timeout, name=None):
+        """Run one cell; ``name`` (``<cell 7>``) is its file name in tracebacks."""
+        header = {"op": "exec", "source": source}
+        if name:
+            header["name"] = name
+        return self.request(header, timeout=timeout)[0]
 
     def probe(self, cases, timeout):
         """Run cases (``autograder.cases.Case``) next to the student's code; plain outputs back."""

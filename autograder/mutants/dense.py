@@ -90,6 +90,29 @@ def dense_forward_activation_ignored(x, W, b, activation="linear"):
     return z, DenseCache(x, W, b, z, z, activation)
 
 
+def dense_forward_W_not_transposed(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": softmax}[activation]
+    z = x @ W + b  # runs only when W is square, and is wrong then
+    y = f(z)
+    return y, DenseCache(x, W, b, z, y, activation)
+
+
+def dense_forward_plain_tuple_cache(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": softmax}[activation]
+    z = x @ W.T + b
+    y = f(z)
+    return y, (x, W, b, z, y)
+
+
+def dense_forward_cache_z_is_y(x, W, b, activation="linear"):
+    f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+         "softmax": softmax}[activation]
+    y = f(x @ W.T + b)
+    return y, DenseCache(x, W, b, y, y, activation)
+
+
 def dense_forward_softmax_columns(x, W, b, activation="linear"):
     f = {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
          "softmax": lambda v: softmax(v.T).T}[activation]
@@ -162,6 +185,12 @@ MUTANTS = [
            "x @ W.T + b, of shape (N, out)", dense_forward_transposed_output),
     Mutant("dense_forward", "the activation is never applied", dense_forward_activation_ignored),
     Mutant("dense_forward", "softmax must act on each sample's row of z", dense_forward_softmax_columns),
+    Mutant("dense_forward", "did you use W where W.T is needed? W has shape (out, in): a batch "
+           "is x @ W.T + b", dense_forward_W_not_transposed),
+    Mutant("dense_forward", "return the provided DenseCache(x, W, b, z, y, activation), not a "
+           "plain tuple: dense_backward reads its fields by name", dense_forward_plain_tuple_cache),
+    Mutant("dense_forward", "cache.z is the pre-activation x @ W.T + b, not the output y: "
+           "dense_backward needs both", dense_forward_cache_z_is_y),
     Mutant("dense_backward", "dW must have W's shape (out, in): dW = dz.T @ x",
            dense_backward_dW_transposed),
     Mutant("dense_backward", "db sums dz over the batch; it is not the mean", dense_backward_db_mean),

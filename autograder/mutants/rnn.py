@@ -31,6 +31,21 @@ def step_state_ignored(x_t, h_prev, W, b):
     return h_next, RNNStepCache(x_t, h_prev, W, b, h_next)
 
 
+def step_no_tanh(x_t, h_prev, W, b):
+    h_next = np.concatenate([h_prev, x_t], axis=1) @ W.T + b
+    return h_next, RNNStepCache(x_t, h_prev, W, b, h_next)
+
+
+def step_plain_tuple_cache(x_t, h_prev, W, b):
+    h_next = np.tanh(np.concatenate([h_prev, x_t], axis=1) @ W.T + b)
+    return h_next, (x_t, h_prev, W, b)
+
+
+def step_cache_holds_z(x_t, h_prev, W, b):
+    z = np.concatenate([h_prev, x_t], axis=1) @ W.T + b
+    return np.tanh(z), RNNStepCache(x_t, h_prev, W, b, z)
+
+
 # rnn_forward
 
 def forward_h0_ignored(x, W, b, h0=None, mask=None):
@@ -43,6 +58,31 @@ def forward_h0_ignored(x, W, b, h0=None, mask=None):
             h_t = np.where(mask[:, t][:, None], h_t, h_prev)
         h[:, t] = h_prev = h_t
     return h, RNNCache(x, W, b, np.zeros((N, H)), h, mask)
+
+
+def forward_cache_h0_as_given(x, W, b, h0=None, mask=None):
+    N, T, _ = x.shape
+    H = W.shape[0]
+    h, h_prev = np.empty((N, T, H)), np.zeros((N, H)) if h0 is None else h0
+    for t in range(T):
+        h_t, _ = rnn_step_forward(x[:, t], h_prev, W, b)
+        if mask is not None:
+            h_t = np.where(mask[:, t][:, None], h_t, h_prev)
+        h[:, t] = h_prev = h_t
+    return h, RNNCache(x, W, b, h0, h, mask)
+
+
+def forward_plain_tuple_cache(x, W, b, h0=None, mask=None):
+    N, T, _ = x.shape
+    H = W.shape[0]
+    h0 = np.zeros((N, H)) if h0 is None else h0
+    h, h_prev = np.empty((N, T, H)), h0
+    for t in range(T):
+        h_t, _ = rnn_step_forward(x[:, t], h_prev, W, b)
+        if mask is not None:
+            h_t = np.where(mask[:, t][:, None], h_t, h_prev)
+        h[:, t] = h_prev = h_t
+    return h, (x, W, b, h)
 
 
 def forward_mask_ignored(x, W, b, h0=None, mask=None):
@@ -214,10 +254,20 @@ MUTANTS = [
     Mutant("rnn_step_forward", "the simple RNN uses tanh, not the logistic sigmoid (states lie "
            "in [-1, 1])", step_sigmoid),
     Mutant("rnn_step_forward", "did you forget the bias b?", step_no_bias),
+    Mutant("rnn_step_forward", "did you forget the tanh? h_next = tanh([h_prev, x_t] @ W.T + "
+           "b); without it the state is unbounded", step_no_tanh),
+    Mutant("rnn_step_forward", "return the provided RNNStepCache(x_t, h_prev, W, b, h_next), not a "
+           "plain tuple: rnn_step_backward reads h_next from it", step_plain_tuple_cache),
+    Mutant("rnn_step_forward", "cache.h_next is the new state tanh(z), not the pre-activation z: "
+           "rnn_step_backward computes tanh's derivative from it", step_cache_holds_z),
     Mutant("rnn_step_forward", "the previous state is missing: W[:, :H] must act on h_prev",
            step_state_ignored),
     Mutant("rnn_forward", "h0 is ignored: start from the given h0 (zeros only when h0 is None)",
            forward_h0_ignored),
+    Mutant("rnn_forward", "cache.h0 is the initial state actually used: zeros of shape (N, H) "
+           "when h0 is None (rnn_backward returns dh0 of that shape)", forward_cache_h0_as_given),
+    Mutant("rnn_forward", "return the provided RNNCache(x, W, b, h0, h, mask), not a plain "
+           "tuple: rnn_backward reads its fields by name", forward_plain_tuple_cache),
     Mutant("rnn_forward", "the mask is ignored: where mask[n, t] is False the state must carry "
            "over unchanged", forward_mask_ignored),
     Mutant("rnn_forward", "a masked step repeats the previous state in h (as Keras repeats its "

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import probes
 from ..cases import Case, expected_from
+from ..compare import MISSING
 from ..mutants import mutants_for
 
 
@@ -82,8 +83,10 @@ def add_hints(case, reference):
         out = probes.run(ns, case.probe, case.spec, case.arrays)
         if "error" in out:
             continue
-        wrong = {k: out[k] for k in case.expected if k in out}
-        if len(wrong) == len(case.expected):
+        # A field the mistake does not return at all (a plain tuple for a cache) is
+        # recorded as MISSING, so the mistake is still recognised by what it returned.
+        wrong = {k: out.get(k, MISSING) for k in case.expected}
+        if any(v is not MISSING for v in wrong.values()):
             case.hints.append((mutant.cause, wrong))
     return case
 

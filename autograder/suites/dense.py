@@ -57,6 +57,14 @@ def _dense_forward_cases():
     x, W, b = rng.normal(size=(3, 4)), rng.normal(size=(2, 4)), rng.normal(size=2)
     out.append(call_case(R, "default activation is linear", "dense_forward", [x, W, b],
                          outputs=("y", "cache"), keep=("y",)))
+    # dense_backward reads the cache by field: its type and every field are graded too.
+    x, W, b = rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=5)
+    out.append(call_case(R, "the cache: DenseCache(x, W, b, z, y, activation), relu, 3 -> 5 "
+                         "units", "dense_forward", [x, W, b], {"activation": "relu"},
+                         outputs=("y", "cache")))
+    x, W, b = rng.normal(size=(2, 4)), rng.normal(size=(2, 4)), rng.normal(size=2)
+    out.append(call_case(R, "the cache with the default activation, 4 -> 2 units",
+                         "dense_forward", [x, W, b], outputs=("y", "cache")))
     g = golden.load(ASSIGNMENT)
     for act in ACTIVATIONS:
         k = f"dense/{act}/"
@@ -104,7 +112,10 @@ def _visible_dense_forward():
     b = np.array([0.5, -0.5])
     return [call_case(ref(), f"{act}, 2 samples, 3 -> 2 units", "dense_forward", [x, W, b],
                       {"activation": act}, outputs=("y", "cache"), keep=("y",))
-            for act in ("linear", "tanh")]
+            for act in ("linear", "tanh")] + [
+        call_case(ref(), "the cache: DenseCache(x, W, b, z, y, activation), which "
+                  "dense_backward reads", "dense_forward", [x, W, b], {"activation": "tanh"},
+                  outputs=("y", "cache"))]
 
 
 def _visible_dense_backward():

@@ -44,6 +44,10 @@ def _step_cases():
         x, h, (W, b) = rng.normal(size=(N, D)), rng.normal(0, 0.5, size=(N, H)), _weights(rng, D, H)
         out.append(call_case(R, f"batch of {N}, D={D}, H={H}", "rnn_step_forward", [x, h, W, b],
                              outputs=("h_next", "cache"), keep=("h_next",)))
+    # rnn_step_backward reads the cache by field: its type and every field are graded too.
+    x, h, (W, b) = rng.normal(size=(3, 2)), rng.normal(0, 0.5, size=(3, 4)), _weights(rng, 2, 4)
+    out.append(call_case(R, "the cache: RNNStepCache(x_t, h_prev, W, b, h_next), D=2, H=4",
+                         "rnn_step_forward", [x, h, W, b], outputs=("h_next", "cache")))
     x, h, (W, b) = rng.normal(0, 300, size=(2, 3)), np.zeros((2, 4)), _weights(rng, 3, 4)
     out.append(call_case(R, "inputs of size 300 (tanh saturates), warnings count as errors",
                          "rnn_step_forward", [x, h, W, b], outputs=("h_next", "cache"),
@@ -84,6 +88,11 @@ def _forward_cases():
                     [x, W, b], {"h0": h0, "mask": mask}))
     out.append(case("a mask of all True equals no mask", [x, W, b],
                     {"mask": np.ones((N, T), dtype=bool)}))
+    # rnn_backward reads the cache by field (h0 as used, every state, the mask).
+    for label, kwargs in [("the cache: RNNCache(x, W, b, h0, h, mask), h0 = zeros when none is "
+                           "given", {}), ("the cache with a mask and a given h0",
+                                         {"h0": h0, "mask": mask})]:
+        out.append(call_case(R, label, "rnn_forward", [x, W, b], kwargs, outputs=names))
     g = golden.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"rnn/{name}/"
@@ -161,7 +170,10 @@ def _visible_step():
     x, W, b = _small()
     h = np.array([[0.0, 0.5, -0.5], [0.2, 0.0, 0.1]])
     return [call_case(ref(), "N=2, D=2, H=3", "rnn_step_forward", [x[:, 0], h, W, b],
-                      outputs=("h_next", "cache"), keep=("h_next",))]
+                      outputs=("h_next", "cache"), keep=("h_next",)),
+            call_case(ref(), "the cache: RNNStepCache(x_t, h_prev, W, b, h_next), which "
+                      "rnn_step_backward reads", "rnn_step_forward", [x[:, 1], h, W, b],
+                      outputs=("h_next", "cache"))]
 
 
 def _visible_forward():
@@ -171,7 +183,9 @@ def _visible_forward():
                       outputs=("h", "cache"), keep=("h",)),
             call_case(ref(), "the same with a mask (one leading, one trailing masked step)",
                       "rnn_forward", [x, W, b], {"mask": mask}, outputs=("h", "cache"),
-                      keep=("h",))]
+                      keep=("h",)),
+            call_case(ref(), "the cache: RNNCache(x, W, b, h0, h, mask) with h0 = zeros, which "
+                      "rnn_backward reads", "rnn_forward", [x, W, b], outputs=("h", "cache"))]
 
 
 def _visible_pad():

@@ -34,7 +34,7 @@ import numpy as np
 # provided so you do not depend on your earlier answers.
 from autograder.blocks import numerical_gradient, rnn_forward, rnn_step_forward
 from autograder.caches import RNNCache, RNNStepCache
-from autograder.visible import check
+from autograder.visible import check, require_keras
 
 # True while nbgrader validates or grades: cells that only demonstrate are skipped then.
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -199,8 +199,7 @@ except NotImplementedError:
 # values, so grading never imports TensorFlow; this cell is skipped while grading.
 
 # %% [demo]
-if not GRADING:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if not GRADING and require_keras():  # Keras is optional
     import keras
     import tensorflow as tf
 

@@ -32,7 +32,7 @@ import numpy as np
 from autograder.blocks import rnn_backward, rnn_forward, sigmoid_cross_entropy_with_logits
 from autograder.caches import EmbeddingCache
 from autograder.corpus import generate_reviews, load_builtin, tokenize
-from autograder.visible import check
+from autograder.visible import check, require_keras
 
 # True while nbgrader validates or grades: cells that only demonstrate are skipped then.
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -123,8 +123,7 @@ except NotImplementedError:
 # skipped while grading.
 
 # %% [demo]
-if not GRADING:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if not GRADING and require_keras():  # Keras is optional
     import keras
     import tensorflow as tf
 
@@ -269,8 +268,7 @@ check(Adam)
 # grading).
 
 # %% [demo]
-if not GRADING:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if not GRADING and require_keras():  # Keras is optional
     import keras
     import tensorflow as tf
 
