@@ -137,6 +137,11 @@ def copy_assets(out):
     """
     reveal = _package_dir("sphinx_revealjs") / "_static" / "revealjs"
     mathjax = _package_dir("jupyter_server_mathjax") / "static"
+    needed = [reveal / "dist" / "reveal.js", reveal / "plugin" / "notes" / "notes.js",
+              mathjax / "MathJax.js", mathjax / "config" / f"{MATHJAX_CONFIG}.js"]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing:  # a new release of either wheel moved its files
+        raise SystemExit(f"slide assets not where expected: {missing}")
     dest = Path(out) / ASSETS
     for part in ("dist", "plugin/notes"):
         shutil.copytree(reveal / part, dest / "reveal.js" / part, dirs_exist_ok=True)
