@@ -43,6 +43,9 @@ SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 TEMPLATE = Path(__file__).parent / "data" / "slides" / "offline.html.j2"
 ASSETS = "assets"  # inside the slides folder, next to the HTML: relative links work from file://
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"  # the one combined config the wheel ships
+# RISE (JupyterLab's live slides): the white theme's fonts ship with it, the default
+# theme's come from Google; tall slides scroll instead of being cut
+RISE = {"theme": "white", "scroll": True}
 ANSWER = "<details>\n<summary><b>Answer</b> (click to open)</summary>\n\n{}\n\n</details>"
 
 
@@ -93,7 +96,9 @@ def build(source):
             raise ValueError(f"{source}: empty {kind} cell")
         cell.metadata["slideshow"] = {"slide_type": _slide_type(kind, args, text)}
         cells.append(cell)
-    return finish(cells)
+    nb = finish(cells)
+    nb.metadata["rise"] = RISE
+    return nb
 
 
 def build_all(write=True):

@@ -150,11 +150,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def formgrader(course, timeout=120.0):
-    """Serve nbgrader's formgrader for ``course`` on a free loopback port; yield its base URL.
+def jupyter_server(root, ready="/api/status", timeout=120.0):
+    """Serve ``root`` with a plain ``jupyter server`` on a free loopback port; yield its URL.
 
-    A plain ``jupyter server`` in the course folder with nbgrader's formgrader extension,
-    no token (only this machine can reach 127.0.0.1), stopped on exit.
+    Every installed server extension loads (nbgrader's formgrader, RISE); no token (only
+    this machine can reach 127.0.0.1). Waits until ``ready`` answers 200; stopped on exit.
     """
     import subprocess
     import sys
@@ -165,13 +165,13 @@ def formgrader(course, timeout=120.0):
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     cmd = [sys.executable, "-m", "jupyter", "server", "--no-browser",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.open_browser=False",
-           f"--ServerApp.root_dir={course}",
-           "--ServerApp.jpserver_extensions={'nbgrader.server_extensions.formgrader': True}"]
+           "--IdentityProvider.token=", "--ServerApp.password=",
+           f"--ServerApp.root_dir={root}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI runs as root; jupyter refuses then
         cmd.append("--allow-root")
-    log = open(Path(course) / ".formgrader-test.log", "w")
-    proc = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = Path(root) / ".jupyter-server-test.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for loopback
     try:
@@ -179,15 +179,15 @@ def formgrader(course, timeout=120.0):
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"jupyter server exited with {proc.returncode}:\n"
-                            + (Path(course) / ".formgrader-test.log").read_text()[-3000:])
+                            + log_path.read_text()[-3000:])
             try:
-                with direct.open(f"{url}/formgrader/api/students", timeout=5) as r:
+                with direct.open(url + ready, timeout=5) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"formgrader did not answer on {url} within {timeout:.0f} s")
+                pytest.fail(f"{url}{ready} did not answer within {timeout:.0f} s")
             time.sleep(0.5)
         yield url
     finally:
@@ -198,3 +198,8 @@ def formgrader(course, timeout=120.0):
             proc.kill()
             proc.wait()
         log.close()
+
+
+def formgrader(course):
+    """nbgrader's formgrader for ``course`` (a context manager yielding the server's URL)."""
+    return jupyter_server(course, ready="/formgrader/api/students")

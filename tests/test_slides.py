@@ -15,7 +15,7 @@ import pytest
 
 from autograder import lectures
 
-from .browser import browser  # noqa: F401  (a fixture)
+from .browser import browser, jupyter_server  # noqa: F401  (browser is a fixture)
 
 LECTURE = lectures.notebook_path(lectures.LECTURES / "rnn_lecture.py")
 
@@ -195,3 +195,19 @@ def test_tall_and_wide_cells_scroll(browser, noisy_deck, tmp_path):  # noqa: F81
     assert not _layout_problems(page)
     page.screenshot(tmp_path / "wide.png")
     assert page.foreign_requests() == []
+
+
+@pytest.mark.slow
+def test_rise_presents_the_lecture_offline(browser, tmp_path):  # noqa: F811
+    """Does RISE (jupyterlab-rise, the live slides inside Jupyter) show the lecture notebook
+    as a reveal.js deck with typeset maths, loading nothing but the local server's files?"""
+    import shutil
+    shutil.copy(LECTURE, tmp_path / LECTURE.name)
+    with jupyter_server(tmp_path) as url:
+        page = browser.open(f"{url}/rise/{LECTURE.name}", offline=False)
+        page.wait_for("document.querySelectorAll('.reveal .slides section').length >= 13",
+                      timeout=90, what="RISE to build the slides")
+        page.wait_for("document.querySelectorAll('.reveal mjx-container').length >= 10",
+                      timeout=60, what="JupyterLab's MathJax to typeset the lecture")
+        page.screenshot(tmp_path / "rise.png")
+        assert page.foreign_requests() == []
