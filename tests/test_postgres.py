@@ -140,3 +140,11 @@ def test_nbgrader_autograde_with_a_postgres_gradebook(postgres, tmp_path):
     nbgrader(course, "export", f"--db={db}", "--to", str(tmp_path / "grades.csv"))
     assert "ada" in (tmp_path / "grades.csv").read_text()
     assert not (course / "gradebook.db").exists(), "nbgrader used SQLite instead"
+
+
+def test_skips_with_a_reason_without_pgserver(monkeypatch):
+    """Where pgserver cannot be imported (Python 3.13), do the tests skip and say why?"""
+    monkeypatch.setitem(sys.modules, "pgserver", None)  # makes `import pgserver` fail
+    with pytest.raises(pytest.skip.Exception, match="pgserver is not installed"):
+        with postgres_server():
+            pass

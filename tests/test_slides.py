@@ -211,3 +211,11 @@ def test_rise_presents_the_lecture_offline(browser, tmp_path):  # noqa: F811
                       timeout=60, what="JupyterLab's MathJax to typeset the lecture")
         page.screenshot(tmp_path / "rise.png")
         assert page.foreign_requests() == []
+
+
+def test_browser_tests_skip_with_a_reason_without_chromium(monkeypatch):
+    """On a machine without Chromium, do browser tests skip and say what to install?"""
+    from .browser import find_browser
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    found, reason = find_browser()
+    assert found is None and "apt-get install chromium chromium-driver" in reason
