@@ -27,6 +27,7 @@ Streams written to stderr (TensorFlow's start-up log) are left out of the slides
 """
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Unicode
 
 from .build import COURSE, ROOT, finish, markdown, parse, render
 
@@ -127,6 +129,26 @@ class DropStderr(Preprocessor):
         return cell, resources
 
 
+class Relink(Preprocessor):
+    """Keep the lecture's relative links (to the assignments) working from the slides folder.
+
+    They are written relative to the notebook's folder; the slides live elsewhere
+    (``lectures-build/``), so each is rewritten relative to ``target``.
+    """
+    source = Unicode("", help="folder the links are relative to (the notebook's)").tag(config=True)
+    target = Unicode("", help="folder of the slides").tag(config=True)
+    LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s#]+)(#[^)\s]*)?\)", re.I)
+
+    def _move(self, match):
+        path = os.path.relpath(os.path.join(self.source, match.group(1)), self.target)
+        return f"]({Path(path).as_posix()}{match.group(2) or ''})"
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown" and self.source and self.target:
+            cell.source = self.LINK.sub(self._move, cell.source)
+        return cell, resources
+
+
 def _package_dir(name):
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
@@ -173,7 +195,9 @@ def convert(notebook, out, execute=True, reveal_prefix=None):
            f"--SlidesExporter.reveal_url_prefix={reveal_prefix or local_reveal}",
            f"--SlidesExporter.mathjax_url={mathjax_url}",
            "--SlidesExporter.reveal_theme=white",  # its fonts ship with reveal.js; simple's are Google's
-           "--SlidesExporter.preprocessors=['autograder.lectures.DropStderr']"]
+           "--SlidesExporter.preprocessors=['autograder.lectures.DropStderr',"
+           "'autograder.lectures.Relink']",
+           f"--Relink.source={notebook.parent.resolve()}", f"--Relink.target={out.resolve()}"]
     if execute:  # run the code live so plots and the learning curve appear on the slides
         cmd += ["--execute", "--ExecutePreprocessor.timeout=300"]
     proc = subprocess.run(cmd + [str(notebook.resolve())], cwd=notebook.parent, env=env,

@@ -34,7 +34,8 @@ def noisy_deck(tmp_path_factory):
     tall = "\n".join(f"x{i} = {i}  # line {i}" for i in range(45))
     wide = "print('wide output ' + 'x' * 160)  # " + "a comment that runs far to the right " * 3
     cells = [
-        nbformat.v4.new_markdown_cell("# Maths\n\n$$h_t = \\tanh(W [h_{t-1}; x_t] + b)$$"),
+        nbformat.v4.new_markdown_cell("# Maths\n\n$$h_t = \\tanh(W [h_{t-1}; x_t] + b)$$\n\n"
+                                      "[next to it](sub/a.ipynb#top), [the web](https://keras.io)"),
         nbformat.v4.new_code_cell("import sys\nprint('on stdout')\n"
                                   "print('E0000 cuda_platform.cc:52] failed call to cu' + 'Init', "
                                   "file=sys.stderr)"),
@@ -70,6 +71,17 @@ def test_every_asset_is_in_the_folder(deck):
     assert not [i for _, i in imports if urlparse(i.strip("'\"")).scheme], imports
     assert "type=\"module\"" not in html, "an ES module import (mermaid) from a CDN"
     assert "require(" not in html and "jquery" not in html.lower()
+
+
+def test_links_to_the_assignments_work_from_the_slides_folder(deck, noisy_deck):
+    """Are the lecture's relative links rewritten so they reach the same files from the
+    slides folder (the assignment notebooks), web links left alone?"""
+    links = re.findall(r'<a href="([^"#]+\.ipynb)[^"]*"', deck.read_text())
+    assert len(links) >= 6, links
+    missing = [u for u in links if not (deck.parent / u).resolve().is_file()]
+    assert not missing, f"dead links on the slides: {missing}"
+    html = noisy_deck.read_text()
+    assert 'href="../sub/a.ipynb#top"' in html and 'href="https://keras.io"' in html
 
 
 def test_stderr_is_left_off_the_slides(noisy_deck):
