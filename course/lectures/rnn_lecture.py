@@ -36,7 +36,7 @@
 # %% [code]
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up log quiet
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # 3: no start-up log, no CUDA errors
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import matplotlib.pyplot as plt
