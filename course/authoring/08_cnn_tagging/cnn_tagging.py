@@ -42,7 +42,7 @@ from autograder.blocks import (Adam, dense_backward, dense_forward, embedding_ba
 from autograder.caches import Conv1DCache, MaxPoolCache, TemporalDenseCache
 from autograder.corpus import load_builtin, negation_probe, tokenize
 from autograder.tagging_corpus import TAGS, load_tagging, to_arrays, vocabulary
-from autograder.visible import check
+from autograder.visible import check, require_keras
 
 # True while nbgrader validates or grades: cells that only demonstrate are skipped then.
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -443,8 +443,7 @@ if not GRADING:
 # the same recipe (skipped while grading: it imports TensorFlow).
 
 # %% [demo]
-if not GRADING:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if not GRADING and require_keras():  # Keras is optional
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     import keras
 
