@@ -6,9 +6,11 @@ and that the gradebook is written by the parent process only (the grade step
 records each result as its future completes, one at a time).
 """
 import os
+import shutil
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
@@ -91,24 +93,34 @@ class Resume(Step):
 
 
 class Grade(Step):
-    """Grade the remaining students in parallel; record each result as it arrives."""
+    """Grade the remaining students in parallel; record each result as it arrives.
+
+    Each notebook is graded from a copy taken before any student code runs (a notebook
+    may delete its own file). A worker that raises (a dask worker died) is given the
+    task again, ``RETRIES`` times; then the student gets a row flagged as the grader's
+    failure. Writing one student's feedback or autograded copy cannot stop the run.
+    """
     needs = ("todo", "finished", "journal", "trusted", "executor", "jobs", "limits", "db_url",
              "course", "out")
     makes = ("results",)
 
     def __call__(self, ctx):
         from nbgrader.api import Gradebook
-        from . import autograded, feedback
         from .gradebook import record
         from .progress import Progress
-        from .worker import grade_submission
         trusted, out = ctx["trusted"], Path(ctx["out"])
         deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
                 str(out.resolve())]
+        copies = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
         tasks = []
         for sub, sha, key in ctx["todo"]:
+            copy = None
+            if sub.path:
+                copy = copies / f"{sha}.ipynb"
+                shutil.copyfile(sub.path, copy)
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
-                           "student": sub.student, "path": str(sub.path) if sub.path else None,
+                           "student": sub.student, "path": str(copy) if copy else None,
+                           "source": str(sub.path) if sub.path else None,
                            "sha": sha, "notes": sub.notes, "timestamp": sub.timestamp,
                            "limits": ctx["limits"].as_dict(), "deny": deny,
                            "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
@@ -118,29 +130,59 @@ class Grade(Step):
         progress.done = len(results)
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
-        with Gradebook(ctx["db_url"]) as gb:
-            for entry in results:  # a run killed between journal and gradebook loses nothing
-                record(gb, trusted, entry)
-            futures = {executor.submit(grade_submission, task): (task, key) for task, key in tasks}
-            try:
-                for future in as_completed(futures):
-                    task, key = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
-                        result = _lost(task, trusted, exc)
+        try:
+            with Gradebook(ctx["db_url"]) as gb:
+                for entry in results:  # a run killed between journal and gradebook loses nothing
+                    record(gb, trusted, entry)
+                for result, key in _results(executor, tasks, trusted):
+                    result["path"] = result.get("source", result.get("path"))
+                    result["copy"] = str(copies / f"{result['sha']}.ipynb") if result["path"] else None
                     record(gb, trusted, result)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
-                    feedback.write(result, ctx["assignment"], out / "feedback")
-                    autograded.write(result, trusted, ctx["course"])
+                    _write_pages(result, ctx)
                     results.append(result)
                     progress.update(bool(result.get("fatal") or result.get("events")),
                                     f"{result['student']}: {result['score']:g}/{result['max_score']:g}")
-            finally:
-                if own:
-                    executor.shutdown(wait=True, cancel_futures=True)
-                progress.close()
+        finally:
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+            progress.close()
+            shutil.rmtree(copies, ignore_errors=True)
         ctx["results"] = results
+
+
+def _results(executor, tasks, trusted):
+    """(result, key) for every task, as each completes; a task whose worker raised is sent
+    again, and after ``RETRIES`` more failures answered with a grader-failure row."""
+    from .worker import RETRIES, failed, grade_submission
+    pending = {executor.submit(grade_submission, task): (task, key, 0) for task, key in tasks}
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            task, key, attempt = pending.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
+                if attempt < RETRIES:
+                    pending[executor.submit(grade_submission, task)] = (task, key, attempt + 1)
+                    continue
+                result = failed(task, trusted, f"the grading worker failed: {type(exc).__name__}: "
+                                               f"{str(exc)[:300]}")
+            result["source"] = task.get("source")
+            yield result, key
+
+
+def _write_pages(result, ctx):
+    """Feedback page and autograded copy of one result; a failure is noted, never raised."""
+    from . import autograded, feedback
+    for what, write in (("feedback page", lambda: feedback.write(
+            result, ctx["assignment"], Path(ctx["out"]) / "feedback")),
+            ("autograded notebook", lambda: autograded.write(result, ctx["trusted"], ctx["course"]))):
+        try:
+            write()
+        except Exception as exc:  # the gradebook row and the journal are already written
+            print(f"{result['student']}: the {what} could not be written: "
+                  f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
 
 
 class Summarise(Step):
@@ -154,7 +196,11 @@ class Summarise(Step):
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r["student"] in current]
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
-        text = table(results, trusted)
+        lost = sorted(r["student"] for r in results if r.get("grader_failure"))
+        text = table([r for r in results if not r.get("grader_failure")], trusted)
+        if lost:
+            text += ("\n\nnot graded because the grader failed (not the students; run "
+                     "rnn-course grade again):\n  " + "\n  ".join(lost))
         if ctx["collection"].unmatched:
             text += "\n\nfiles that name no student (not graded):\n  " + "\n  ".join(
                 ctx["collection"].unmatched)
@@ -164,17 +210,6 @@ class Summarise(Step):
 
 
 STEPS = [EnsureGradebook(), LoadTrusted(), Collect(), Resume(), Grade(), Summarise()]
-
-
-def _lost(task, trusted, exc):
-    grades = [{"grade_id": c.grade_id, "points": c.points, "score": 0.0, "func": "",
-               "outcomes": [], "reason": "the grading worker failed", "note": ""}
-              for c in trusted.grade_cells if c.kind == "code"]
-    return {"student": task["student"], "path": task["path"], "sha": task["sha"],
-            "notes": task["notes"], "problems": [], "events": [], "grades": grades,
-            "fatal": f"the grading worker failed: {type(exc).__name__}: {exc}", "answers": {},
-            "cells": {}, "timestamp": task["timestamp"], "score": 0.0,
-            "max_score": trusted.max_score, "seconds_cells": 0.0, "seconds_total": 0.0}
 
 
 def run(**inputs):

@@ -3,7 +3,8 @@
 Each finished submission is appended to ``state.jsonl`` (flushed and synced)
 after its gradebook rows are committed. A new run skips students whose journal
 entry has the same notebook checksum and limits, unless ``--force``; the last
-entry of a student wins. A line cut short by a kill is ignored.
+entry of a student wins. A line cut short by a kill is ignored. An entry of a
+submission the grader failed on (``grader_failure``) is never taken as done.
 """
 import json
 import os
@@ -24,7 +25,9 @@ class Journal:
 
     def done(self, student, key):
         entry = self.entries.get(student)
-        return entry if entry is not None and entry.get("key") == key else None
+        if entry is None or entry.get("grader_failure"):  # the grader failed: grade it again
+            return None
+        return entry if entry.get("key") == key else None
 
     def add(self, result, key):
         entry = dict(result, key=key)
