@@ -64,9 +64,12 @@ class Collect(Step):
     makes = ("collection",)
 
     def __call__(self, ctx):
-        from .collect import collect
-        ctx["collection"] = collect(ctx["submissions"], ctx["assignment"], ctx["trusted"].notebook,
-                                    ctx["pattern"], unpack_to=ctx["out"])
+        from .collect import IdClash, collect
+        try:
+            ctx["collection"] = collect(ctx["submissions"], ctx["assignment"],
+                                        ctx["trusted"].notebook, ctx["pattern"], unpack_to=ctx["out"])
+        except IdClash as exc:  # never merge two students into one row
+            raise SystemExit(f"refusing to grade: {exc}")
 
 
 class Resume(Step):
