@@ -15,7 +15,7 @@ from ..cases import format_report, judge
 from ..visible import _index, visible_cases
 from .limits import Limits
 from .prepare import DEMO_TAG, read
-from .process import ProcessDied, StudentProcess, TimedOut
+from .process import GraderFault, ProcessDied, StudentProcess, TimedOut
 
 
 def defined_names(nb):
@@ -85,6 +85,9 @@ def run(path, limits=None, out=None):
         except ProcessDied as exc:
             print(f"the notebook's process died: {exc}", file=out)
             return 1
+        except GraderFault as exc:  # before any of the notebook ran: not the student's doing
+            print(f"the checker could not run your notebook ({exc}); try again", file=out)
+            return 2
     print(f"{len(funcs) - failed} of {len(funcs)} functions pass their visible checks "
           f"({time.monotonic() - started:.1f} s). The grade cells also run hidden cases.", file=out)
     return failed
