@@ -46,10 +46,18 @@ def _member(z, info, left):
         nbytes = count * dtype.itemsize
         if nbytes > info.file_size:  # checked before anything of that size exists
             return Refused(f"declares shape {shape} of {dtype}, larger than the data sent")
-        data = f.read(nbytes + 1)
-    if len(data) != nbytes:
-        return Refused(f"declares shape {shape} of {dtype} but holds {len(data)} bytes")
-    array = np.frombuffer(bytearray(data), dtype=dtype)
+        array = np.empty(count, dtype=dtype)  # sizes checked: now it may exist
+        view = memoryview(array).cast("B") if nbytes else memoryview(bytearray())
+        got = 0
+        while got < nbytes:
+            n = f.readinto(view[got:got + 2 ** 18])  # small reads: zipfile joins large ones
+            if not n:
+                break
+            got += n
+        extra = len(f.read(1))
+    if got != nbytes or extra:
+        return Refused(f"declares shape {shape} of {dtype} but holds "
+                       f"{got + extra}{'+' if extra else ''} bytes")
     return array.reshape(shape, order="F" if fortran else "C")
 
 
