@@ -182,6 +182,24 @@ def test_killing_the_zygote_mid_run_regrades_the_students_it_took_down(dense_cou
     assert sorted(r["student"] for r in rows) == ["ada", "ben", "cai"]
 
 
+def test_a_damaged_zygote_is_replaced_and_nobody_is_blamed(dense_course, tmp_path):
+    """With the zygote's address space limited from outside (prlimit, as a hostile classmate
+    did), so that every child it forks dies before running a cell, is it replaced, and does
+    every student still get full marks instead of 'exited with code 1 (os._exit?)'?"""
+    import resource
+    folder = submitted(tmp_path / "sub", {s: fixture_paths()["reference"] for s in ("ada", "ben")})
+    damaged = process.Zygote.get()
+    resource.prlimit(damaged.popen.pid, resource.RLIMIT_AS, (2 ** 28, 2 ** 28))
+    ctx = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1,
+              limits=LIMITS, quiet=True)
+    assert process.Zygote._instance is not damaged
+    results = {r["student"]: r for r in ctx["results"]}
+    assert {s: r["score"] for s, r in results.items()} == {"ada": 12, "ben": 12}
+    assert not any(r["fatal"] for r in results.values())
+    assert any("grader-side failure" in e for r in results.values() for e in r["events"])
+    assert not any("os._exit" in e for r in results.values() for e in r["events"])
+
+
 def test_a_process_that_cannot_start_is_the_graders_failure_not_the_students(dense_course,
                                                                             tmp_path):
     """When no student process can start (a memory limit too small for Python itself), is the

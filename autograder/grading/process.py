@@ -155,6 +155,14 @@ class Zygote:
             return cls._instance
 
     @classmethod
+    def retire(cls, zygote):
+        """Stop handing out ``zygote`` (its children cannot start): the next get() starts a new
+        one. It exits when the processes still using it are done and its socket is collected."""
+        with cls._guard:
+            if cls._instance is zygote:
+                cls._instance = None
+
+    @classmethod
     def shutdown(cls):
         """Stop the zygote: it exits when its socket closes (registered with atexit)."""
         with cls._guard:
@@ -217,7 +225,10 @@ class StudentProcess:
             header, _ = self._receive(time.monotonic() + timeout)
         except (ProcessDied, TimedOut) as exc:
             self.close()
-            raise GraderFault(f"a student process could not start ({exc or 'timed out'})") from None
+            if isinstance(self.proc, Forked):
+                Zygote.retire(self.proc.zygote)  # damaged (e.g. prlimit-ed): never fork from it again
+            why = str(exc).split(" (")[0] or "timed out"  # its hints are for a student's code
+            raise GraderFault(f"a student process could not start ({why})") from None
         if not header.get("ready"):
             self.close()
             raise GraderFault("a student process did not start")
