@@ -10,11 +10,15 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
           "force", "executor", "quiet", "stream"}
+
+
+SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set aside
 
 
 class Step:
@@ -137,7 +141,7 @@ class Grade(Step):
             with Gradebook(ctx["db_url"]) as gb:
                 for entry in results:  # a run killed between journal and gradebook loses nothing
                     record(gb, trusted, entry)
-                for result, key in _results(executor, tasks, trusted):
+                for result, key in _ordered(executor, tasks, ctx):
                     result["path"] = result.get("source", result.get("path"))
                     result["copy"] = str(copies / f"{result['sha']}.ipynb") if result["path"] else None
                     record(gb, trusted, result)  # parent only: writes are serialised
@@ -154,12 +158,41 @@ class Grade(Step):
         ctx["results"] = results
 
 
-def _results(executor, tasks, trusted):
-    """(result, key) for every task, as each completes; a task whose worker raised is sent
-    again, and after ``RETRIES`` more failures answered with a grader-failure row."""
+def _ordered(executor, tasks, ctx):
+    """(result, key) of every task: first the notebooks no run stopped on, in parallel; then,
+    one at a time, those a run stopped on once (a notebook that kills the grader takes only
+    itself down); those a run stopped on ``SET_ASIDE`` times are not run again but get a
+    flagged row, so the class always finishes."""
+    from .worker import failed
+    journal, trusted = ctx["journal"], ctx["trusted"]
+    groups = {n: [] for n in range(SET_ASIDE + 1)}
+    for task, key in tasks:
+        groups[min(journal.interrupted(task["student"], key), SET_ASIDE)].append((task, key))
+    for task, key in groups[SET_ASIDE]:
+        result = failed(task, trusted, f"the grader stopped {SET_ASIDE} times while grading "
+                                       "this notebook")
+        result["set_aside"] = True
+        result["fatal"] = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
+                           "notebook, so it was set aside for the rest of the class to be graded; "
+                           "your instructor will look at it (rnn-course grade --force tries again)")
+        result["source"] = task.get("source")
+        yield result, key
+    yield from _results(executor, groups[0], trusted, ctx["jobs"], journal)
+    for one in [t for n in range(1, SET_ASIDE) for t in groups[n]]:
+        yield from _results(executor, [one], trusted, 1, journal)
+
+
+def _results(executor, tasks, trusted, window, journal):
+    """(result, key) for every task, as each completes, at most ``window`` at a time (each
+    journaled as started when submitted); a task whose worker raised is sent again, and after
+    ``RETRIES`` more failures answered with a grader-failure row."""
     from .worker import RETRIES, failed, grade_submission
-    pending = {executor.submit(grade_submission, task): (task, key, 0) for task, key in tasks}
-    while pending:
+    queue, pending = deque(tasks), {}
+    while queue or pending:
+        while queue and len(pending) < max(1, window):
+            task, key = queue.popleft()
+            journal.start(task["student"], key)
+            pending[executor.submit(grade_submission, task)] = (task, key, 0)
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             task, key, attempt = pending.pop(future)

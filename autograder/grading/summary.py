@@ -15,6 +15,8 @@ def write_csv(results, trusted, path):
             notes = "; ".join(r.get("notes", []) + r.get("problems", []) + r.get("events", []))
             if r.get("grader_failure"):  # nothing was graded: blank, not a zero
                 w.writerow([r["student"], "", f"{r['max_score']:g}", *["" for _ in ids],
+                            "not graded: set aside, the grader stopped while grading it"
+                            if r.get("set_aside") else
                             "not graded: grader failure, run rnn-course grade again",
                             "; ".join([r["grader_failure"]] + ([notes] if notes else []))])
                 continue
