@@ -118,12 +118,14 @@ class Grade(Step):
         trusted, out = ctx["trusted"], Path(ctx["out"])
         deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
                 str(out.resolve())]
+        for stale in out.glob("copies-*"):  # left by a run that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         copies = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
         tasks = []
-        for sub, sha, key in ctx["todo"]:
+        for i, (sub, sha, key) in enumerate(ctx["todo"]):
             copy = None
-            if sub.path:
-                copy = copies / f"{sha}.ipynb"
+            if sub.path:  # one per student: no notebook can reach a classmate's copy by its sha
+                copy = copies / f"{i:05d}.ipynb"
                 shutil.copyfile(sub.path, copy)
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
                            "student": sub.student, "path": str(copy) if copy else None,
@@ -143,7 +145,6 @@ class Grade(Step):
                     record(gb, trusted, entry)
                 for result, key in _ordered(executor, tasks, ctx):
                     result["path"] = result.get("source", result.get("path"))
-                    result["copy"] = str(copies / f"{result['sha']}.ipynb") if result["path"] else None
                     record(gb, trusted, result)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
                     _write_pages(result, ctx)
@@ -204,7 +205,7 @@ def _results(executor, tasks, trusted, window, journal):
                     continue
                 result = failed(task, trusted, f"the grading worker failed: {type(exc).__name__}: "
                                                f"{str(exc)[:300]}")
-            result["source"] = task.get("source")
+            result["source"], result["copy"] = task.get("source"), task.get("path")
             yield result, key
 
 
