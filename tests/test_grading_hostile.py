@@ -7,6 +7,8 @@ what it faked, and no effect on the reference student graded beside it?
 """
 import csv
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -32,11 +34,51 @@ def graded(tmp_path_factory):
     for path in ESCAPES:
         path.unlink(missing_ok=True)
     folder = submitted(base / "submitted", fixture_paths())
+    _honest_layouts(folder)
     ctx = run(assignment="01_dense", submissions=folder, course=course, jobs=2, limits=LIMITS,
               quiet=True)
     rows = {r["student"]: r for r in csv.DictReader(open(ctx["out"] / "grades.csv"))}
     book = totals(ctx["db_url"], "01_dense", "dense")
     return ctx, rows, book
+
+
+# Honest students in odd layouts: (student folder, {file in its 01_dense/: scenario}, what wins)
+LAYOUTS = {
+    "backup-copy": ({"dense.ipynb": "reference", "backup/dense.ipynb": "stub-unimplemented"},
+                    "reference"),
+    "lms-reupload": ({"dense.ipynb": "stub-unimplemented", "dense (1).ipynb": "reference"},
+                     "reference"),
+    "ana maria": ({"dense.ipynb": "reference"}, "reference"),
+    "ana_maria": ({"dense.ipynb": "wrong-shape"}, "wrong-shape"),
+    "Josè": ({"dense.ipynb": "stub-unimplemented"}, "stub-unimplemented"),
+    "José": ({"dense.ipynb": "reference"}, "reference"),
+}
+HONEST = ("reference", "stub-unimplemented", "wrong-shape", "wrong-dtype", "function-renamed",
+          "nbformat-v3")
+
+
+def _honest_layouts(folder):
+    paths = fixture_paths()
+    for student, (files, _) in LAYOUTS.items():
+        for i, (name, scenario) in enumerate(files.items()):
+            target = folder / student / "01_dense" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(paths[scenario].read_bytes())
+            os.utime(target, (time.time() + 60 * i, time.time() + 60 * i))  # later files newer
+
+
+@pytest.fixture(scope="module")
+def honest_alone(tmp_path_factory):
+    """The honest students only (odd layouts included), graded in a class of their own."""
+    from autograder.release import copy_course, nbgrader
+    base = tmp_path_factory.mktemp("honest")
+    course = copy_course(base / "course")
+    nbgrader(course, "generate_assignment", "01_dense", "--force")
+    folder = submitted(base / "submitted", {k: v for k, v in fixture_paths().items() if k in HONEST})
+    _honest_layouts(folder)
+    ctx = run(assignment="01_dense", submissions=folder, course=course, jobs=2, limits=LIMITS,
+              quiet=True)
+    return totals(ctx["db_url"], "01_dense", "dense")
 
 
 def test_every_scenario_has_a_fixture():
@@ -109,3 +151,51 @@ def test_class_summary_histogram_and_formgrader_copies(graded):
                if c.metadata.get("nbgrader", {}).get("grade")}
     assert outputs["relu_tests"][0]["output_type"] == "error"
     assert outputs["sigmoid_tests"][0]["output_type"] == "stream"
+
+
+def test_honest_class_scores_the_same_with_and_without_hostile_classmates(graded, honest_alone):
+    """Does every honest student (odd layouts included) get exactly the scores, cell by cell,
+    that the same student gets in a class without a single hostile notebook?"""
+    _, _, book = graded
+    assert set(honest_alone) == set(HONEST) | set(LAYOUTS)
+    for student, scores in honest_alone.items():
+        assert book[student] == scores, f"{student} scored differently beside hostile classmates"
+
+
+def test_every_student_has_exactly_one_row_in_the_gradebook_and_the_csv(graded):
+    """Is every student folder one gradebook student with one submission and one CSV row,
+    ids kept as the folders spell them ('ana maria', 'ana_maria', 'Josè', 'José')?"""
+    from nbgrader.api import Gradebook
+    ctx, _, _ = graded
+    folders = set(EXPECTED) | set(LAYOUTS)
+    students = [r["student"] for r in csv.DictReader(open(ctx["out"] / "grades.csv"))]
+    assert sorted(students) == sorted(folders)
+    with Gradebook(ctx["db_url"]) as gb:
+        assert sorted(s.id for s in gb.students) == sorted(folders)
+        assert len(gb.find_assignment("01_dense").submissions) == len(folders)
+
+
+def test_honest_layouts_grade_the_notebook_the_student_meant(graded):
+    """Is the top-of-folder notebook graded over a backup copy, and an LMS re-upload over the
+    original, each with the other reported?"""
+    ctx, rows, book = graded
+    for student, (_, winner) in LAYOUTS.items():
+        assert book[student] == book[winner], student
+    assert "duplicate" in rows["backup-copy"]["notes"]
+    assert "re-upload" in rows["lms-reupload"]["notes"]
+
+
+def test_floods_and_forged_replies_stay_small_in_the_grader(graded):
+    """Are the flood's journal line and autograded copy bounded (the issue saw 39 and 42 MB),
+    and does a forged reply cost its grade cells without killing the student's process?"""
+    ctx, _, _ = graded
+    lines = {json.loads(line)["student"]: len(line) for line in open(ctx["out"] / "state.jsonl")}
+    assert lines["output-flood"] < 500_000
+    copy = ctx["course"] / "autograded" / "output-flood" / "01_dense" / "dense.ipynb"
+    assert copy.stat().st_size < 1_000_000
+    for student in ("reply-bomb", "malformed-reply"):
+        entry = [json.loads(line) for line in open(ctx["out"] / "state.jsonl")
+                 if json.loads(line)["student"] == student][-1]
+        assert not entry["events"], f"{student}: {entry['events']}"
+    copy = ctx["course"] / "autograded" / "deletes-own-file" / "01_dense" / "dense.ipynb"
+    assert copy.exists(), "the notebook that deleted its own file has no autograded copy"

@@ -1,4 +1,6 @@
 """Re-running ``rnn-course grade``: idempotent, and an interrupted run resumes."""
+import csv
+import json
 import os
 import signal
 import subprocess
@@ -65,3 +67,45 @@ def test_killed_run_resumes_without_regrading_finished_students(dense_course, tm
     assert [sub.student for sub, _, _ in ctx["todo"]] == ["b-slow"]
     book = totals(ctx["db_url"], "01_dense", "dense")
     assert sum(v[0] for v in book["a-ref"].values()) == 12
+
+
+def _mark_started(out, student, times):
+    """As if ``times`` runs had stopped while grading ``student``'s current notebook."""
+    key = [json.loads(line) for line in open(out / "state.jsonl")
+           if json.loads(line)["student"] == student][-1]["key"]
+    with open(out / "started.jsonl", "a") as f:
+        for _ in range(times):
+            f.write(json.dumps({"student": student, "key": key, "started": True}) + "\n")
+
+
+def test_a_notebook_a_run_stopped_on_is_graded_last_and_alone(dense_course, tmp_path):
+    """If the grader stopped once while grading ada (a notebook that kills the grader?), is
+    she graded after everyone else, on her own, and normally if she is harmless after all?"""
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"ada": paths["reference"], "ben": paths["reference"],
+                                          "cai": paths["wrong-shape"]})
+    first = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    _mark_started(first["out"], "ada", 1)
+    again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2,
+                quiet=True, force=True)
+    assert [r["student"] for r in again["results"]][-1] == "ada"
+    assert next(r for r in again["results"] if r["student"] == "ada")["score"] == 12
+
+
+def test_a_notebook_two_runs_stopped_on_is_set_aside_and_the_class_finishes(dense_course,
+                                                                           tmp_path):
+    """If two runs stopped while grading ada, is she set aside (a flagged row, no zero, not
+    run again) while everyone else is graded, and kept aside by the next run?"""
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"ada": paths["reference"], "ben": paths["reference"]})
+    first = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    _mark_started(first["out"], "ada", 2)
+    again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2,
+                quiet=True, force=True)
+    ada = next(r for r in again["results"] if r["student"] == "ada")
+    assert ada["set_aside"] and not ada["seconds_total"]
+    rows = {r["student"]: r for r in csv.DictReader(open(again["out"] / "grades.csv"))}
+    assert rows["ada"]["status"].startswith("not graded: set aside") and rows["ada"]["score"] == ""
+    assert rows["ben"]["score"] == "12"
+    third = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    assert third["todo"] == [] and len(third["finished"]) == 2

@@ -31,9 +31,14 @@ def _outputs(log):
 
 def build(result, trusted):
     """The autograded notebook of a result, or None if the file was unreadable."""
-    if not result.get("path") or result.get("fatal"):
+    path = result.get("copy") or result.get("path")
+    if not path or result.get("fatal"):
         return None
-    nb, _ = read(Path(result["path"]).read_bytes())
+    try:  # the copy taken before grading; a notebook may have deleted its own file
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    nb, _ = read(data)
     if nb is None:
         return None
     grades = {g["grade_id"]: CellGrade(**g) for g in result["grades"]}

@@ -23,7 +23,7 @@ from ..selfcheck import first_line, syntax_message
 from ..visible import _index, callee_note, visible_cases
 from .limits import Limits
 from .prepare import DEMO_TAG, read
-from .process import ProcessDied, StudentProcess, TimedOut
+from .process import GraderFault, ProcessDied, StudentProcess, TimedOut
 
 TIMEOUT = 60.0
 RESTARTS = 3  # fresh processes after a timeout, per check run
@@ -208,6 +208,9 @@ def run(path, limits=None, out=None, timeout=None):
         except ProcessDied as exc:
             print(f"the notebook's process died: {exc}", file=out)
             return 1
+        except GraderFault as exc:  # the checker's own process failed: not the student's doing
+            print(f"the checker could not run your notebook ({exc}); try again", file=out)
+            return 2
     failed = sum(not ok for ok in results.values())
     print(f"{len(funcs) - failed} of {len(funcs)} functions pass their visible checks "
           f"({time.monotonic() - started:.1f} s). The grade cells also run hidden cases.", file=out)

@@ -13,18 +13,34 @@ Three layouts are understood:
 - a zip of either, unpacked into a temporary folder first.
 
 A renamed notebook (the only ``.ipynb`` a student sent, under another name) is
-graded and reported; of several notebooks, the one with the right name wins, else
-the newest, and the others are reported as duplicates; other files are reported
-as stray; files that match no student are reported and not graded.
+graded and reported; of several notebooks, the one with the right name wins
+(``dense (1).ipynb``, an LMS re-upload, counts as the right name and as newer than
+``dense.ipynb``), the one at the top of the student's folder before copies in
+subfolders (``backup/dense.ipynb``), else the newest; the others are reported as
+duplicates; other files are reported as stray; files that match no student are
+reported and not graded.
+
+A student's id is the folder's (or the file name's) own, spaces and Unicode
+included, as nbgrader keeps it; only a name that cannot be a folder or is too long
+for the gradebook is changed, and reported. Two different names never share one
+id: the run is refused naming both (:class:`IdClash`).
 """
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PATTERN = r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9.@-]*)_(?P<file_id>.*)$"
+PATTERN = r"^(?P<student_id>[^\W_](?:[^\W_]|[.@-])*)_(?P<file_id>.*)$"  # \w is Unicode
 IGNORED = {".DS_Store", "Thumbs.db", "timestamp.txt"}
 MAX_NOTEBOOK_MB = 50
+MAX_ID = 128  # nbgrader's Student.id column
+# "dense (1).ipynb", "dense(2).ipynb" (browsers, Moodle), "dense-1.ipynb" (Canvas): re-uploads
+REUPLOAD = re.compile(r"^(?P<stem>.+?)(?: ?\((?P<n>\d{1,3})\)|-(?P<m>\d{1,3}))(?P<ext>\.ipynb)$")
+
+
+class IdClash(ValueError):
+    """Two different folder or file names would be graded as one student."""
 
 
 @dataclass
@@ -43,8 +59,35 @@ class Collection:
 
 
 def safe_id(name):
-    """A student id fit for a folder name and the gradebook."""
-    return re.sub(r"[^A-Za-z0-9._@-]", "_", name).strip("._") or "unknown"
+    """A student id fit for a folder name and the gradebook: ``name`` itself when it is one."""
+    if (name.strip() == name and name not in ("", ".", "..") and not name.startswith(".")
+            and len(name) <= MAX_ID and "/" not in name and "\\" not in name
+            and not any(unicodedata.category(c)[0] == "C" for c in name)):
+        return name
+    cleaned = "".join(c if c.isalnum() or c in "._@- " else "_" for c in name)
+    return cleaned.strip(" ._")[:MAX_ID] or "unknown"
+
+
+def check_ids(raw):
+    """Refuse ids that two different names would share: ``raw`` is [(id, original name)]."""
+    seen = {}
+    for sid, name in raw:
+        key = unicodedata.normalize("NFC", sid)  # "José" typed two ways is one name on screen
+        first = seen.setdefault(key, name)
+        if first != name:
+            raise IdClash(f"{first!r} and {name!r} would be graded as one student ({sid!r}); "
+                          "rename one of them and run again")
+
+
+def _upload(f, names, notebook):
+    """0 if ``f`` is named ``notebook``, n if it is its n-th re-upload, else None."""
+    name = names.get(f, f.name)
+    if name == notebook:
+        return 0
+    match = REUPLOAD.match(name)
+    if match and match["stem"] + match["ext"] == notebook:
+        return int(match["n"] or match["m"])
+    return None
 
 
 def choose(student, files, notebook, base, names=None):
@@ -55,7 +98,7 @@ def choose(student, files, notebook, base, names=None):
     names = names or {}
     sub = Submission(student)
     notebooks = [f for f in files if f.suffix == ".ipynb" and ".ipynb_checkpoints" not in f.parts]
-    exact = [f for f in notebooks if names.get(f, f.name) == notebook]
+    exact = [f for f in notebooks if _upload(f, names, notebook) is not None]
     for f in files:
         if f.name in IGNORED or ".ipynb_checkpoints" in f.parts:
             continue
@@ -64,11 +107,17 @@ def choose(student, files, notebook, base, names=None):
     if not notebooks:
         sub.notes.append(f"no notebook was submitted (expected {notebook})")
         return sub
-    ranked = exact + sorted(set(notebooks) - set(exact), key=lambda f: f.stat().st_mtime,
-                            reverse=True)
+
+    def rank(f):  # the top of the folder first (nbgrader grades only that), then the newest
+        return len(f.relative_to(base).parts), -(_upload(f, names, notebook) or 0), -f.stat().st_mtime
+
+    ranked = sorted(exact, key=rank) + sorted(set(notebooks) - set(exact), key=rank)
     sub.path = ranked[0]
     if not exact:
         sub.notes.append(f"the notebook was renamed: graded {sub.path.name} as {notebook}")
+    elif _upload(sub.path, names, notebook) and len(exact) > 1:
+        sub.notes.append(f"graded the re-upload {sub.path.name}, the newest of "
+                         f"{len(exact)} uploads of {notebook}")
     for f in ranked[1:]:
         sub.notes.append(f"duplicate notebook not graded: {f.relative_to(base)} "
                          f"(graded {sub.path.name})")
@@ -112,25 +161,28 @@ def collect(source, assignment, notebook, pattern=PATTERN, unpack_to=None):
 
 def _collect_nbgrader(root, assignment, notebook):
     found = Collection(layout="nbgrader submitted/<student>/<assignment>/")
+    raw = []
     for folder in sorted(d for d in root.iterdir() if d.is_dir()):
         work = folder / assignment
         if not work.is_dir():
             continue
         files = sorted(p for p in work.rglob("*") if p.is_file())
-        sub = choose(safe_id(folder.name), files, notebook, root)
+        sub = choose(safe_id(folder.name), files, notebook, work)
         if sub.student != folder.name:
             sub.notes.append(f"the folder name {folder.name!r} was used as id {sub.student!r}")
+        raw.append((sub.student, folder.name))
         stamp = work / "timestamp.txt"
         if stamp.is_file():
             sub.timestamp = stamp.read_text().strip()[:64]
         found.submissions.append(sub)
+    check_ids(raw)
     return found
 
 
 def _collect_flat(folder, notebook, pattern):
     found = Collection(layout=f"flat files, student id from the name by {pattern!r}")
     regex = re.compile(pattern)
-    by_student, names = {}, {}
+    by_student, names, raw = {}, {}, []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.name in IGNORED or "__MACOSX" in path.parts:
             continue
@@ -138,9 +190,12 @@ def _collect_flat(folder, notebook, pattern):
         if not match or not match.group("student_id"):
             found.unmatched.append(str(path.relative_to(folder)))
             continue
-        by_student.setdefault(safe_id(match.group("student_id")), []).append(path)
+        sid = safe_id(match.group("student_id"))
+        by_student.setdefault(sid, []).append(path)
+        raw.append((sid, match.group("student_id")))
         if "file_id" in match.groupdict() and match.group("file_id"):
             names[path] = match.group("file_id")
+    check_ids(raw)
     for student, files in sorted(by_student.items()):
         found.submissions.append(choose(student, files, notebook, folder, names))
     return found

@@ -76,6 +76,13 @@ def execute(plan, trusted, limits, workdir, deny=()):
     def start():
         """A fresh process with the cells that completed before replayed; None if one failed."""
         new = StudentProcess(workdir, limits, deny, blocks=trusted.blocks)
+        try:
+            return replay(new)
+        except BaseException:  # a grader fault while replaying: reap it before going up
+            new.close()
+            raise
+
+    def replay(new):
         for step in history:
             if step[1] in skip:
                 continue
@@ -85,72 +92,74 @@ def execute(plan, trusted, limits, workdir, deny=()):
                 new.exec_cell(step[2], timeout, f"<cell {step[1] + 1}>")
                 result.seconds_cells += time.monotonic() - t0
             except (TimedOut, ProcessDied) as exc:
-                new.kill()
+                new.close()
                 skip.add(step[1])
                 result.events.append(failure(exc, f"cell {step[1] + 1} (run again)", timeout))
                 return None
         return new
 
-    while queue:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            give_up(f"the notebook ran past its time limit of {limits.notebook_timeout:g} s")
-            break
-        if proc is None:
-            if restarts > limits.restarts:
-                give_up(f"the notebook's process failed {restarts} times; grading stopped")
-                break
-            try:
-                proc = start()
-            except (ProcessDied, TimedOut) as exc:
-                give_up(f"a process for the notebook could not be started ({exc})")
+    try:
+        while queue:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                give_up(f"the notebook ran past its time limit of {limits.notebook_timeout:g} s")
                 break
             if proc is None:
-                restarts += 1
-                continue
-        step = queue[0]
-        timeout = min(limits.cell_timeout, left)
-        try:
-            if step[0] == "exec":
-                t0 = time.monotonic()
-                result.cells[step[1]] = proc.exec_cell(step[2], timeout, f"<cell {step[1] + 1}>")
-                _note_refused(result, result.cells[step[1]])
-                result.seconds_cells += time.monotonic() - t0
-                history.append(step)
-            else:
-                cell = trusted.cell(step[1])
-                if cell.has_test:
-                    _, cases = cases_for(cell.grade_id, tuple(cell.checks))
-                    reply, outputs = proc.probe(cases, timeout)
-                    _note_refused(result, reply)
-                    if isinstance(reply.get("seconds"), (int, float)):
-                        result.seconds_checks += max(0.0, float(reply["seconds"]))
-                    if outputs is None:
-                        grade = not_graded(cell, f"the checks could not run: {reply['failure']}")
-                    else:
-                        grade = grade_cell(cell, outputs)
-                        _name_failing_callees(grade, result.grades, history)
+                if restarts > limits.restarts:
+                    give_up(f"the notebook's process failed {restarts} times; grading stopped")
+                    break
+                try:
+                    proc = start()
+                except (ProcessDied, TimedOut) as exc:
+                    give_up(f"a process for the notebook could not be started ({exc})")
+                    break
+                if proc is None:
+                    restarts += 1
+                    continue
+            step = queue[0]
+            timeout = min(limits.cell_timeout, left)
+            try:
+                if step[0] == "exec":
+                    t0 = time.monotonic()
+                    result.cells[step[1]] = proc.exec_cell(step[2], timeout, f"<cell {step[1] + 1}>")
+                    _note_refused(result, result.cells[step[1]])
+                    result.seconds_cells += time.monotonic() - t0
+                    history.append(step)
                 else:
-                    grade = _fallback(proc, cell, timeout)
-                result.grades[cell.grade_id] = grade
-            queue.popleft()
-        except (TimedOut, ProcessDied) as exc:
-            proc.kill()
-            proc = None
-            restarts += 1
-            queue.popleft()
-            what = (f"the checks of grade cell {step[1]}" if step[0] == "grade"
-                    else f"cell {step[1] + 1}")
-            why = failure(exc, what, timeout)
-            result.events.append(why + ("; a fresh process went on with the rest" if queue else ""))
-            if step[0] == "grade":
-                result.grades[step[1]] = not_graded(trusted.cell(step[1]), why)
-            else:
-                skip.add(step[1])
-                result.cells[step[1]] = {"error": {"ename": type(exc).__name__, "evalue": why,
-                                                   "traceback": ""}, "stdout": "", "stderr": ""}
-    if proc is not None:
-        proc.close()
+                    cell = trusted.cell(step[1])
+                    if cell.has_test:
+                        _, cases = cases_for(cell.grade_id, tuple(cell.checks))
+                        reply, outputs = proc.probe(cases, timeout)
+                        _note_refused(result, reply)
+                        if isinstance(reply.get("seconds"), (int, float)):
+                            result.seconds_checks += max(0.0, float(reply["seconds"]))
+                        if outputs is None:
+                            grade = not_graded(cell, f"the checks could not run: {reply['failure']}")
+                        else:
+                            grade = grade_cell(cell, outputs)
+                            _name_failing_callees(grade, result.grades, history)
+                    else:
+                        grade = _fallback(proc, cell, timeout)
+                    result.grades[cell.grade_id] = grade
+                queue.popleft()
+            except (TimedOut, ProcessDied) as exc:
+                proc.close()
+                proc = None
+                restarts += 1
+                queue.popleft()
+                what = (f"the checks of grade cell {step[1]}" if step[0] == "grade"
+                        else f"cell {step[1] + 1}")
+                why = failure(exc, what, timeout)
+                result.events.append(why + ("; a fresh process went on with the rest" if queue else ""))
+                if step[0] == "grade":
+                    result.grades[step[1]] = not_graded(trusted.cell(step[1]), why)
+                else:
+                    skip.add(step[1])
+                    result.cells[step[1]] = {"error": {"ename": type(exc).__name__, "evalue": why,
+                                                       "traceback": ""}, "stdout": "", "stderr": ""}
+    finally:  # every student process is reaped, whatever went wrong
+        if proc is not None:
+            proc.close()
     result.seconds_total = time.monotonic() - started
     return result
 

@@ -9,7 +9,9 @@ the formgrader and manual grading see the usual rows:
   and the cell is flagged for review, as nbgrader's ``SaveAutoGrades`` does;
 - a written answer (a ``grade`` + ``solution`` markdown cell) gets 0 when left
   as released, and otherwise waits for manual grading;
-- solution cells left as released get the comment "No response.".
+- solution cells left as released get the comment "No response.";
+- a submission the grader failed on (not the student) gets no auto score and every
+  autograded cell is flagged for review; the next run grades it again.
 """
 import warnings
 
@@ -47,7 +49,10 @@ def _record(gb, trusted, result):
     missing = bool(result.get("fatal"))
     for cell in trusted.grade_cells:
         grade = gb.find_grade(cell.grade_id, name, assignment, student)
-        if cell.kind == "code":
+        if cell.kind == "code" and result.get("grader_failure"):
+            grade.auto_score = None  # not a zero: nothing was graded; flagged in the formgrader
+            grade.needs_manual_grade = True
+        elif cell.kind == "code":
             grade.auto_score = float(scores.get(cell.grade_id, 0.0))
             grade.needs_manual_grade = grade.manual_score is not None
         else:

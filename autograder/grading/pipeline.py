@@ -6,13 +6,19 @@ and that the gradebook is written by the parent process only (the grade step
 records each result as its future completes, one at a time).
 """
 import os
+import shutil
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
           "force", "executor", "quiet", "stream"}
+
+
+SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set aside
 
 
 class Step:
@@ -62,9 +68,12 @@ class Collect(Step):
     makes = ("collection",)
 
     def __call__(self, ctx):
-        from .collect import collect
-        ctx["collection"] = collect(ctx["submissions"], ctx["assignment"], ctx["trusted"].notebook,
-                                    ctx["pattern"], unpack_to=ctx["out"])
+        from .collect import IdClash, collect
+        try:
+            ctx["collection"] = collect(ctx["submissions"], ctx["assignment"],
+                                        ctx["trusted"].notebook, ctx["pattern"], unpack_to=ctx["out"])
+        except IdClash as exc:  # never merge two students into one row
+            raise SystemExit(f"refusing to grade: {exc}")
 
 
 class Resume(Step):
@@ -91,24 +100,36 @@ class Resume(Step):
 
 
 class Grade(Step):
-    """Grade the remaining students in parallel; record each result as it arrives."""
+    """Grade the remaining students in parallel; record each result as it arrives.
+
+    Each notebook is graded from a copy taken before any student code runs (a notebook
+    may delete its own file). A worker that raises (a dask worker died) is given the
+    task again, ``RETRIES`` times; then the student gets a row flagged as the grader's
+    failure. Writing one student's feedback or autograded copy cannot stop the run.
+    """
     needs = ("todo", "finished", "journal", "trusted", "executor", "jobs", "limits", "db_url",
              "course", "out")
     makes = ("results",)
 
     def __call__(self, ctx):
         from nbgrader.api import Gradebook
-        from . import autograded, feedback
         from .gradebook import record
         from .progress import Progress
-        from .worker import grade_submission
         trusted, out = ctx["trusted"], Path(ctx["out"])
         deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
                 str(out.resolve())]
+        for stale in out.glob("copies-*"):  # left by a run that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        copies = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
         tasks = []
-        for sub, sha, key in ctx["todo"]:
+        for i, (sub, sha, key) in enumerate(ctx["todo"]):
+            copy = None
+            if sub.path:  # one per student: no notebook can reach a classmate's copy by its sha
+                copy = copies / f"{i:05d}.ipynb"
+                shutil.copyfile(sub.path, copy)
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
-                           "student": sub.student, "path": str(sub.path) if sub.path else None,
+                           "student": sub.student, "path": str(copy) if copy else None,
+                           "source": str(sub.path) if sub.path else None,
                            "sha": sha, "notes": sub.notes, "timestamp": sub.timestamp,
                            "limits": ctx["limits"].as_dict(), "deny": deny,
                            "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
@@ -118,29 +139,87 @@ class Grade(Step):
         progress.done = len(results)
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
-        with Gradebook(ctx["db_url"]) as gb:
-            for entry in results:  # a run killed between journal and gradebook loses nothing
-                record(gb, trusted, entry)
-            futures = {executor.submit(grade_submission, task): (task, key) for task, key in tasks}
-            try:
-                for future in as_completed(futures):
-                    task, key = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
-                        result = _lost(task, trusted, exc)
+        try:
+            with Gradebook(ctx["db_url"]) as gb:
+                for entry in results:  # a run killed between journal and gradebook loses nothing
+                    record(gb, trusted, entry)
+                for result, key in _ordered(executor, tasks, ctx):
+                    result["path"] = result.get("source", result.get("path"))
                     record(gb, trusted, result)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
-                    feedback.write(result, ctx["assignment"], out / "feedback")
-                    autograded.write(result, trusted, ctx["course"])
+                    _write_pages(result, ctx)
                     results.append(result)
                     progress.update(bool(result.get("fatal") or result.get("events")),
                                     f"{result['student']}: {result['score']:g}/{result['max_score']:g}")
-            finally:
-                if own:
-                    executor.shutdown(wait=True, cancel_futures=True)
-                progress.close()
+        finally:
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
+            progress.close()
+            shutil.rmtree(copies, ignore_errors=True)
         ctx["results"] = results
+
+
+def _ordered(executor, tasks, ctx):
+    """(result, key) of every task: first the notebooks no run stopped on, in parallel; then,
+    one at a time, those a run stopped on once (a notebook that kills the grader takes only
+    itself down); those a run stopped on ``SET_ASIDE`` times are not run again but get a
+    flagged row, so the class always finishes."""
+    from .worker import failed
+    journal, trusted = ctx["journal"], ctx["trusted"]
+    groups = {n: [] for n in range(SET_ASIDE + 1)}
+    for task, key in tasks:
+        groups[min(journal.interrupted(task["student"], key), SET_ASIDE)].append((task, key))
+    for task, key in groups[SET_ASIDE]:
+        result = failed(task, trusted, f"the grader stopped {SET_ASIDE} times while grading "
+                                       "this notebook")
+        result["set_aside"] = True
+        result["fatal"] = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
+                           "notebook, so it was set aside for the rest of the class to be graded; "
+                           "your instructor will look at it (rnn-course grade --force tries again)")
+        result["source"] = task.get("source")
+        yield result, key
+    yield from _results(executor, groups[0], trusted, ctx["jobs"], journal)
+    for one in [t for n in range(1, SET_ASIDE) for t in groups[n]]:
+        yield from _results(executor, [one], trusted, 1, journal)
+
+
+def _results(executor, tasks, trusted, window, journal):
+    """(result, key) for every task, as each completes, at most ``window`` at a time (each
+    journaled as started when submitted); a task whose worker raised is sent again, and after
+    ``RETRIES`` more failures answered with a grader-failure row."""
+    from .worker import RETRIES, failed, grade_submission
+    queue, pending = deque(tasks), {}
+    while queue or pending:
+        while queue and len(pending) < max(1, window):
+            task, key = queue.popleft()
+            journal.start(task["student"], key)
+            pending[executor.submit(grade_submission, task)] = (task, key, 0)
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            task, key, attempt = pending.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
+                if attempt < RETRIES:
+                    pending[executor.submit(grade_submission, task)] = (task, key, attempt + 1)
+                    continue
+                result = failed(task, trusted, f"the grading worker failed: {type(exc).__name__}: "
+                                               f"{str(exc)[:300]}")
+            result["source"], result["copy"] = task.get("source"), task.get("path")
+            yield result, key
+
+
+def _write_pages(result, ctx):
+    """Feedback page and autograded copy of one result; a failure is noted, never raised."""
+    from . import autograded, feedback
+    for what, write in (("feedback page", lambda: feedback.write(
+            result, ctx["assignment"], Path(ctx["out"]) / "feedback")),
+            ("autograded notebook", lambda: autograded.write(result, ctx["trusted"], ctx["course"]))):
+        try:
+            write()
+        except Exception as exc:  # the gradebook row and the journal are already written
+            print(f"{result['student']}: the {what} could not be written: "
+                  f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
 
 
 class Summarise(Step):
@@ -154,7 +233,11 @@ class Summarise(Step):
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r["student"] in current]
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
-        text = table(results, trusted)
+        lost = sorted(r["student"] for r in results if r.get("grader_failure"))
+        text = table([r for r in results if not r.get("grader_failure")], trusted)
+        if lost:
+            text += ("\n\nnot graded because the grader failed (not the students; run "
+                     "rnn-course grade again):\n  " + "\n  ".join(lost))
         if ctx["collection"].unmatched:
             text += "\n\nfiles that name no student (not graded):\n  " + "\n  ".join(
                 ctx["collection"].unmatched)
@@ -164,17 +247,6 @@ class Summarise(Step):
 
 
 STEPS = [EnsureGradebook(), LoadTrusted(), Collect(), Resume(), Grade(), Summarise()]
-
-
-def _lost(task, trusted, exc):
-    grades = [{"grade_id": c.grade_id, "points": c.points, "score": 0.0, "func": "",
-               "outcomes": [], "reason": "the grading worker failed", "note": ""}
-              for c in trusted.grade_cells if c.kind == "code"]
-    return {"student": task["student"], "path": task["path"], "sha": task["sha"],
-            "notes": task["notes"], "problems": [], "events": [], "grades": grades,
-            "fatal": f"the grading worker failed: {type(exc).__name__}: {exc}", "answers": {},
-            "cells": {}, "timestamp": task["timestamp"], "score": 0.0,
-            "max_score": trusted.max_score, "seconds_cells": 0.0, "seconds_total": 0.0}
 
 
 def run(**inputs):

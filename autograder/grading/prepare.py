@@ -33,8 +33,12 @@ class Plan:
     skipped_demo: int = 0
 
 
-def read(data):
-    """Bytes of a submitted file -> (notebook or None, reason)."""
+def read(data, notes=None):
+    """Bytes of a submitted file -> (notebook or None, reason).
+
+    An older format that nbformat can upgrade (v3 keeps its cells in ``worksheets``)
+    is upgraded to v4, as nbgrader does, and said in ``notes`` if given.
+    """
     try:
         raw = json.loads(data.decode("utf-8", errors="strict"))
     except UnicodeDecodeError:
@@ -42,7 +46,8 @@ def read(data):
     except json.JSONDecodeError as exc:
         return None, f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}): " \
                      "was it edited by hand or truncated while uploading?"
-    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+    if not isinstance(raw, dict) or not ("cells" in raw or "worksheets" in raw) or \
+            "nbformat" not in raw:
         return None, "the file is JSON but not a Jupyter notebook (no cells)"
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
@@ -50,15 +55,20 @@ def read(data):
         return None, f"the file is not a readable notebook ({type(exc).__name__}: {exc})"[:300]
     if not isinstance(nb.get("cells"), list):
         return None, "the file is not a readable notebook"
+    if notes is not None and raw.get("nbformat") != 4:
+        notes.append(f"the notebook was saved in nbformat {raw.get('nbformat')}; "
+                     "it was upgraded to nbformat 4 and graded")
     return nb, ""
 
 
 def plan(data, trusted):
     """The plan for one submitted file (bytes) against the trusted cells."""
-    nb, reason = read(data)
+    upgraded = []
+    nb, reason = read(data, upgraded)
     if nb is None:
         return Plan(fatal=reason)
     p = Plan(notebook=nb)
+    p.problems += upgraded
     if not nb.cells:
         p.problems.append("the notebook is empty: nothing could be graded")
     graded = {c.grade_id: c for c in trusted.grade_cells}

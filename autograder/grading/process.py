@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import probes
 from . import kernel
+from .replies import decode, unpack
 
 KERNEL = Path(kernel.__file__)
 PROBE_SOURCE = Path(probes.__file__).read_text()
@@ -34,6 +35,11 @@ class ProcessDied(Exception):
 
 class TimedOut(Exception):
     """A request ran past its time limit; the process has been killed."""
+
+
+class GraderFault(Exception):
+    """The grader's side failed (the zygote died, a process could not start): never the
+    student's fault; the caller grades the submission again."""
 
 
 def child_env(threads=1, tmpdir=None):
@@ -108,10 +114,13 @@ class Forked:
         self.pid = zygote.fork(config, fds)
 
     def poll(self):
-        return self.zygote.wait(self.pid, 0)
+        return self.wait(0)
 
     def wait(self, timeout):
-        return self.zygote.wait(self.pid, timeout)
+        try:
+            return self.zygote.wait(self.pid, timeout)
+        except (OSError, ValueError, KeyError) as exc:  # its students die with it
+            raise GraderFault(f"the zygote stopped answering ({type(exc).__name__})") from None
 
 
 class Zygote:
@@ -144,6 +153,14 @@ class Zygote:
             if cls._instance is None or cls._instance.popen.poll() is not None:
                 cls._instance = Zygote()
             return cls._instance
+
+    @classmethod
+    def retire(cls, zygote):
+        """Stop handing out ``zygote`` (its children cannot start): the next get() starts a new
+        one. It exits when the processes still using it are done and its socket is collected."""
+        with cls._guard:
+            if cls._instance is zygote:
+                cls._instance = None
 
     @classmethod
     def shutdown(cls):
@@ -203,9 +220,18 @@ class StudentProcess:
 
     # -- requests
     def _wait_ready(self, timeout):
-        header, _ = self._receive(time.monotonic() + timeout)
+        # No student code has run yet: failing here is the grader's fault, not the student's.
+        try:
+            header, _ = self._receive(time.monotonic() + timeout)
+        except (ProcessDied, TimedOut) as exc:
+            self.close()
+            if isinstance(self.proc, Forked):
+                Zygote.retire(self.proc.zygote)  # damaged (e.g. prlimit-ed): never fork from it again
+            why = str(exc).split(" (")[0] or "timed out"  # its hints are for a student's code
+            raise GraderFault(f"a student process could not start ({why})") from None
         if not header.get("ready"):
-            raise ProcessDied("the student process did not start")
+            self.close()
+            raise GraderFault("a student process did not start")
 
     def request(self, header, arrays=None, timeout=None):
         """Send one request and wait for its reply (at most ``timeout`` seconds)."""
@@ -275,7 +301,7 @@ class StudentProcess:
                 if not 0 < size <= self.limits.max_reply_mb * 2 ** 20:
                     self.kill()
                     raise ProcessDied(f"the student process sent {size} bytes of outputs")
-                arrays = kernel.unpack_arrays(self._read(size, deadline))
+                arrays = unpack(self._read(size, deadline), self.limits.max_reply_mb * 2 ** 20)
         except (ValueError, TypeError, OSError) as exc:  # bad JSON, pickled or broken npz
             self.kill()
             raise ProcessDied(f"the student process sent a malformed message ({exc})")
@@ -301,7 +327,10 @@ class StudentProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
         except (ProcessLookupError, PermissionError):
             pass
-        self.proc.wait(5)
+        try:
+            self.proc.wait(5)
+        except GraderFault:
+            pass  # the zygote is gone; whoever inherits the killed child reaps it
 
     def close(self):
         self.kill()  # nothing of a student process is worth a graceful exit
@@ -311,21 +340,3 @@ class StudentProcess:
             except OSError:
                 pass
 
-
-def decode(flat, arrays):
-    """Turn one case's wire outputs back into {key: ndarray or str}, refusing anything else."""
-    import numpy as np
-    out = {}
-    if not isinstance(flat, dict):
-        return {"error": "error:the student process returned malformed outputs"}
-    for key, value in flat.items():
-        if isinstance(value, dict) and isinstance(value.get("s"), str):
-            out[key] = value["s"]
-        elif isinstance(value, dict) and value.get("a") in arrays:
-            array = arrays[value["a"]]
-            out[key] = array if array.dtype.kind in "biufc" else "type:unsupported array"
-        else:
-            out[key] = "type:malformed output"
-    if "error" in out and not isinstance(out["error"], str):
-        out["error"] = "error:malformed"
-    return out

@@ -13,6 +13,13 @@ def write_csv(results, trusted, path):
             status = "not graded: " + r["fatal"] if r.get("fatal") else (
                 "incomplete" if r.get("events") else "graded")
             notes = "; ".join(r.get("notes", []) + r.get("problems", []) + r.get("events", []))
+            if r.get("grader_failure"):  # nothing was graded: blank, not a zero
+                w.writerow([r["student"], "", f"{r['max_score']:g}", *["" for _ in ids],
+                            "not graded: set aside, the grader stopped while grading it"
+                            if r.get("set_aside") else
+                            "not graded: grader failure, run rnn-course grade again",
+                            "; ".join([r["grader_failure"]] + ([notes] if notes else []))])
+                continue
             w.writerow([r["student"], f"{r['score']:g}", f"{r['max_score']:g}",
                         *[f"{scores.get(i, 0):g}" for i in ids], status, notes])
     return Path(path)
