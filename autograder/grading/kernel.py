@@ -107,14 +107,13 @@ class Capped(io.TextIOBase):
 
 
 # ---------------------------------------------------------------- the guard
-def install_guard(workdir, deny_read, allow_read):
-    """Refuse reads of the instructor's files, writes outside ``workdir``, new programs."""
+def install_guard(workdir, deny_read, allow_read, blocked_modules=("solutions",)):
+    """Refuse reads of the instructor's files, writes outside ``workdir``, new programs,
+    imports of ``blocked_modules`` (the grader passes ``layout.instructor_modules()``)."""
     workdir = os.path.realpath(workdir)
     deny_read = [os.path.realpath(p) for p in deny_read]
     allow_read = [os.path.realpath(p) for p in allow_read]
-    blocked_modules = ("solutions", "autograder.suites", "autograder.mutants",
-                       "autograder.keras_golden", "autograder.hidden", "autograder.grading",
-                       "autograder.golden_values")
+    blocked_modules = tuple(blocked_modules)
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     realpath, startswith = os.path.realpath, str.startswith
     refused = []
@@ -241,7 +240,7 @@ def exit_with_parent():
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def apply_limits(memory_mb, file_mb, cpu_seconds=None):
+def apply_limits(memory_mb, file_mb, cpu_seconds=None, processes=None):
     import resource
     import signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
@@ -257,6 +256,11 @@ def apply_limits(memory_mb, file_mb, cpu_seconds=None):
         # cannot stop this process, it dies once it has used a notebook's whole budget.
         n = int(cpu_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (n, n + 5))
+    if processes:
+        # Only inside the sandbox's own user namespace: there the kernel counts this
+        # student's processes and threads alone (a fork bomb costs only itself). Outside
+        # it, the count would include every process of the grader's user.
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 # ---------------------------------------------------------------- running cells
@@ -333,14 +337,16 @@ def serve(config):
     sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE; never write .pyc files
     out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
     sys.stdout, sys.stderr = out, err
-    apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"))
+    apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"),
+                 config.get("processes"))
     exit_with_parent()
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
     import platform
     platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`
     if config.get("blocks") is not None:
         preload_blocks(set(config["blocks"]))
-    refused = install_guard(workdir, config["deny_read"], config["allow_read"])
+    refused = install_guard(workdir, config["deny_read"], config["allow_read"],
+                            config.get("deny_import", ("solutions",)))
     namespace = {"__name__": "__main__", "__builtins__": __builtins__,
                  "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
     probe_modules = {}

@@ -19,8 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from .. import probes
-from . import kernel
+from .. import layout, probes
+from . import kernel, sandbox
 
 KERNEL = Path(kernel.__file__)
 PROBE_SOURCE = Path(probes.__file__).read_text()
@@ -34,6 +34,11 @@ class ProcessDied(Exception):
 
 class TimedOut(Exception):
     """A request ran past its time limit; the process has been killed."""
+
+
+class GraderFault(Exception):
+    """The launcher failed, not the student: the sandbox or the zygote could not start a
+    process. The caller re-runs the student elsewhere or later; never the student's fault."""
 
 
 def child_env(threads=1, tmpdir=None):
@@ -54,12 +59,12 @@ def child_env(threads=1, tmpdir=None):
 
 
 def deny_list(extra=()):
-    """What a student process may not read: the course's instructor side, and ``extra``."""
-    auto = ROOT / "autograder"
-    return ([str(ROOT / "solutions"), str(ROOT / "course"), str(ROOT / "tests"), str(ROOT / ".git"),
-             str(auto / "suites"), str(auto / "mutants"), str(auto / "keras_golden"),
-             str(auto / "grading"), str(auto / "hidden.py"), str(auto / "data")]
-            + [str(p) for p in extra])
+    """What a student process may not read (the audit hook's list): the whole checkout
+    but the virtualenv in it, and ``extra``; :func:`allow_list` names the exceptions."""
+    prefixes = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix)]
+    top = [p for p in ROOT.iterdir()
+           if not any(q == p or p in q.parents for q in prefixes)]
+    return [str(p) for p in top] + [str(p) for p in extra]
 
 
 def earlier_blocks(assignment):
@@ -74,21 +79,32 @@ def earlier_blocks(assignment):
                    for name in m.SOLUTIONS} - own)
 
 
-def allow_list():
-    """Exceptions to the deny list: the visible cases students are given anyway, and the
-    student process's own runner (a traceback through it reads its lines; it holds no answer)."""
-    return [str(p) for p in (ROOT / "autograder" / "data").glob("visible_*.json")] + [str(KERNEL)]
+def allow_list(blocks=None):
+    """Exceptions to the deny list: the files :func:`layout.student_files` names (public
+    modules, visible cases, earlier blocks) and the student process's own runner."""
+    return [str(p) for p in layout.student_files(ROOT, blocks or ())] + [str(KERNEL), sandbox.KERNEL]
 
 
 class Spawned:
-    """A student process started directly (``python -I kernel.py``)."""
+    """A student process started directly (``python -I kernel.py``), in a sandbox if asked."""
 
-    def __init__(self, config, env, fds, cwd):
-        self.popen = subprocess.Popen(
-            [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=cwd, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=fds, start_new_session=True)
+    def __init__(self, config, env, fds, cwd, isolated=None):
+        import tempfile
+        self.errors = tempfile.TemporaryFile()  # bwrap's own complaints, if it fails to start
+        if isolated is not None:
+            limits, blocks = isolated
+            argv = [sys.executable, "-I", sandbox.KERNEL, json.dumps(config)]
+            self.popen = sandbox.popen(argv, cwd, limits, blocks, env, fds, self.errors)
+        else:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=cwd, env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+                pass_fds=fds, start_new_session=True)
         self.pid = self.popen.pid
+
+    def startup_errors(self):
+        self.errors.seek(0)
+        return self.errors.read(2000).decode(errors="replace").strip()
 
     def poll(self):
         return self.popen.poll()
@@ -179,27 +195,42 @@ class StudentProcess:
     def __init__(self, workdir, limits, deny=(), env=None, blocks=None):
         self.workdir, self.limits, self.seq = Path(workdir), limits, 0
         self.workdir.mkdir(parents=True, exist_ok=True)
+        isolated = limits.sandbox
+        if isolated and sandbox.probe():
+            raise GraderFault(f"no sandbox on this machine: {sandbox.probe()}")
         cmd_r, self._cmd_w = os.pipe()
         self._res_r, res_w = os.pipe()
-        config = {"workdir": str(self.workdir), "fds": [cmd_r, res_w],
-                  "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
-                  "cpu_seconds": limits.notebook_timeout,
-                  "output_cap": limits.output_cap, "deny_read": deny_list(deny),
-                  "allow_read": allow_list(), "blocks": blocks}
+        config = {"workdir": sandbox.INSIDE if isolated else str(self.workdir),
+                  "fds": [cmd_r, res_w], "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+                  "cpu_seconds": limits.notebook_timeout, "output_cap": limits.output_cap,
+                  "processes": limits.processes if isolated else None,
+                  "deny_read": deny_list(deny), "allow_read": allow_list(blocks),
+                  "deny_import": list(layout.instructor_modules()), "blocks": blocks}
         self.started = time.monotonic()
         self.proc = None
-        if limits.fork and env is None:
+        if limits.fork and env is None and not isolated:
             try:
                 self.proc = Forked(Zygote.get(), config, (cmd_r, res_w))
             except (OSError, ValueError, ProcessDied):
                 self.proc = None  # no zygote here: start a fresh interpreter instead
-        if self.proc is None:
-            self.proc = Spawned(config, env or child_env(tmpdir=self.workdir), (cmd_r, res_w),
-                                self.workdir)
-        os.close(cmd_r)
-        os.close(res_w)
+        try:
+            if self.proc is None:
+                base = env or child_env(tmpdir=self.workdir)
+                self.proc = Spawned(config, base, (cmd_r, res_w), self.workdir,
+                                    (limits, blocks) if isolated else None)
+        except OSError as exc:
+            raise GraderFault(f"the student process could not be started: {exc}")
+        finally:
+            os.close(cmd_r)
+            os.close(res_w)
         self._buffer = b""
-        self._wait_ready(limits.start_timeout)
+        try:
+            self._wait_ready(limits.start_timeout)
+        except ProcessDied:
+            errors = self.proc.startup_errors() if isinstance(self.proc, Spawned) else ""
+            if errors.startswith("bwrap:"):  # the sandbox failed, not the student's code
+                raise GraderFault(f"the sandbox did not start: {errors[:500]}")
+            raise
 
     # -- requests
     def _wait_ready(self, timeout):
