@@ -47,7 +47,12 @@ def _blocks(funcs):
 def run(path, limits=None, out=None):
     """Run the visible checks of the notebook at ``path``; return the number of failed functions."""
     out = out or sys.stdout
-    limits = limits or Limits(notebook_timeout=120)
+    if limits is None:  # the same sandbox as the grader where this machine has one
+        from .sandbox import probe
+        why = probe()
+        if why:
+            print(f"note: no kernel sandbox here ({why}); the notebook runs as you", file=out)
+        limits = Limits(notebook_timeout=120, sandbox=not why)
     nb, reason = read(Path(path).read_bytes())
     if nb is None:
         print(f"{path}: {reason}", file=out)

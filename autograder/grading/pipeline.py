@@ -109,7 +109,8 @@ class Grade(Step):
         for sub, sha, key in ctx["todo"]:
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
                            "student": sub.student, "path": str(sub.path) if sub.path else None,
-                           "sha": sha, "notes": sub.notes, "timestamp": sub.timestamp,
+                           "sha": sha, "notes": sub.notes + ctx["isolation_notes"],
+                           "timestamp": sub.timestamp,
                            "limits": ctx["limits"].as_dict(), "deny": deny,
                            "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
                           key))
@@ -154,7 +155,7 @@ class Summarise(Step):
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r["student"] in current]
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
-        text = table(results, trusted)
+        text = table(results, trusted, ctx.get("isolation", ""))
         if ctx["collection"].unmatched:
             text += "\n\nfiles that name no student (not graded):\n  " + "\n  ".join(
                 ctx["collection"].unmatched)
@@ -195,11 +196,25 @@ def run(**inputs):
         ctx["pattern"] = PATTERN
     ctx["out"] = Path(ctx["out"] or course / "grading" / ctx["assignment"])
     ctx["out"].mkdir(parents=True, exist_ok=True)
+    _isolation(ctx)
     started = time.monotonic()
     for step in STEPS:
         step(ctx)
     ctx["seconds"] = time.monotonic() - started
     return ctx
+
+
+def _isolation(ctx):
+    """Refuse to grade without kernel isolation unless it was turned off; say which is in force."""
+    from .sandbox import Unavailable, non_dumpable, require
+    try:
+        ctx["isolation"] = require(ctx["limits"].sandbox)
+    except Unavailable as exc:
+        raise SystemExit(str(exc))
+    ctx["isolation_notes"] = [] if ctx["limits"].sandbox else [
+        "graded WITHOUT kernel isolation (--no-sandbox)"]
+    non_dumpable()  # the grader holds every student's notebook: no same-user /proc/<pid>/mem
+    print(ctx["isolation"], file=ctx["stream"])
 
 
 def _default_course():

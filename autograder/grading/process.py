@@ -316,6 +316,8 @@ class StudentProcess:
         if code is None:
             self.kill()
             return "the student process stopped answering"
+        if self.limits.sandbox and 128 < code < 128 + 65:
+            code = 128 - code  # bwrap reports a child killed by signal N as exit 128 + N
         if code < 0:
             name = signal.Signals(-code).name
             why = {"SIGKILL": " (killed: out of memory, or by a limit)",
