@@ -19,7 +19,7 @@ from .fixtures.grading_course import dense_course, fixture_paths, submitted  # n
 from .fixtures.make_submissions import ALL, EXPECTED
 
 ESCAPES = [Path("/tmp/rnn-course-grading-escape.txt")]
-LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3)
+LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3, disk_mb=64)
 
 
 @pytest.fixture(scope="module")

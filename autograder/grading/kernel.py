@@ -341,6 +341,13 @@ def serve(config):
                  config.get("processes"))
     exit_with_parent()
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
+    if config.get("preload"):  # what the zygote would have imported (a sandbox starts cold)
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot  # noqa: F401
+        except Exception:
+            pass
     import platform
     platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`
     if config.get("blocks") is not None:

@@ -48,7 +48,10 @@ def child_env(threads=1, tmpdir=None):
     env.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
                NUMEXPR_NUM_THREADS=threads, VECLIB_MAXIMUM_THREADS=threads,
                NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2",
-               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
+               # glibc reserves 64 MB of address space per thread arena: under RLIMIT_AS a
+               # few threads would exhaust --memory without using it.
+               MALLOC_ARENA_MAX="2")
     if tmpdir:
         env["TMPDIR"] = str(tmpdir)
     # Read matplotlib's existing font cache instead of rebuilding it in every process.
@@ -82,7 +85,10 @@ def earlier_blocks(assignment):
 def allow_list(blocks=None):
     """Exceptions to the deny list: the files :func:`layout.student_files` names (public
     modules, visible cases, earlier blocks) and the student process's own runner."""
-    return [str(p) for p in layout.student_files(ROOT, blocks or ())] + [str(KERNEL), sandbox.KERNEL]
+    files = layout.student_files(ROOT, blocks or ())
+    cached = [p.parent / "__pycache__" / f"{p.stem}.{sys.implementation.cache_tag}.pyc"
+              for p in files if p.suffix == ".py"]  # what the import system tries first
+    return [str(p) for p in files + cached] + [str(KERNEL), sandbox.KERNEL]
 
 
 class Spawned:
@@ -205,7 +211,8 @@ class StudentProcess:
                   "cpu_seconds": limits.notebook_timeout, "output_cap": limits.output_cap,
                   "processes": limits.processes if isolated else None,
                   "deny_read": deny_list(deny), "allow_read": allow_list(blocks),
-                  "deny_import": list(layout.instructor_modules()), "blocks": blocks}
+                  "deny_import": list(layout.instructor_modules()), "blocks": blocks,
+                  "preload": isolated}
         self.started = time.monotonic()
         self.proc = None
         if limits.fork and env is None and not isolated:

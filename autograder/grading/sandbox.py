@@ -22,6 +22,7 @@ process in new user, PID, mount, network, IPC, UTS and cgroup namespaces:
 The audit hook of :mod:`.kernel` stays as a second layer with clearer messages.
 """
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -71,14 +72,8 @@ def _user_args():
     return [*NAMESPACES[1:], *caps], drop
 
 
-def _counter():
-    n = os.getpid() * 1000
-    while True:
-        n += 1
-        yield n
-
-
-_uids = _counter()
+# itertools.count is safe to share between the grader's threads (a generator is not).
+_uids = itertools.count(os.getpid() * 1000 + 1)
 
 
 @functools.lru_cache(maxsize=1)
