@@ -109,3 +109,10 @@ def test_class_summary_histogram_and_formgrader_copies(graded):
                if c.metadata.get("nbgrader", {}).get("grade")}
     assert outputs["relu_tests"][0]["output_type"] == "error"
     assert outputs["sigmoid_tests"][0]["output_type"] == "stream"
+
+
+def test_summary_names_the_isolation_in_force(graded):
+    """Does summary.txt say which kernel isolation the class was graded under?"""
+    ctx, _, _ = graded
+    first = (ctx["out"] / "summary.txt").read_text().splitlines()[0]
+    assert first.startswith("isolation: bubblewrap") and "PID" in first

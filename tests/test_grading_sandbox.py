@@ -260,3 +260,37 @@ def test_refuses_without_isolation_unless_told(monkeypatch):
     with pytest.raises(sandbox.Unavailable, match="--no-sandbox"):
         sandbox.require(True)
     assert "NONE (--no-sandbox)" in sandbox.require(False)
+
+
+def test_no_sandbox_is_printed_and_noted_for_every_row():
+    """With --no-sandbox, is the run's start line loud about it, and does every row get a note?"""
+    import io
+    from autograder.grading import pipeline
+    ctx = {"limits": Limits(sandbox=False), "stream": io.StringIO()}
+    pipeline._isolation(ctx)
+    assert "NONE (--no-sandbox)" in ctx["stream"].getvalue()
+    assert ctx["isolation_notes"] == ["graded WITHOUT kernel isolation (--no-sandbox)"]
+    ctx = {"limits": Limits(sandbox=True), "stream": io.StringIO()}
+    pipeline._isolation(ctx)
+    assert ctx["stream"].getvalue().startswith("isolation: bubblewrap") and not ctx["isolation_notes"]
+
+
+def test_the_cli_passes_the_flag_and_the_limits(monkeypatch):
+    """Does `rnn-course grade --no-sandbox --disk 32 --processes 40` grade with those Limits?"""
+    import argparse
+    from autograder.grading import command, pipeline
+    seen = {}
+
+    def fake_run(**kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(pipeline, "run", fake_run)
+    parser = argparse.ArgumentParser()
+    command.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["grade", "01_dense", "sub", "--no-sandbox", "--disk", "32",
+                              "--processes", "40"])
+    with pytest.raises(SystemExit):
+        args.handler(args)
+    limits = seen["limits"]
+    assert (limits.sandbox, limits.disk_mb, limits.processes) == (False, 32, 40)
