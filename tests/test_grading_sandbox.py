@@ -294,3 +294,40 @@ def test_the_cli_passes_the_flag_and_the_limits(monkeypatch):
         args.handler(args)
     limits = seen["limits"]
     assert (limits.sandbox, limits.disk_mb, limits.processes) == (False, 32, 40)
+
+
+def test_everything_in_a_sandbox_dies_with_a_killed_grader(tmp_path):
+    """If the grader is SIGKILLed mid-cell, do the student process and what it started
+    (a detached sleeper) end within seconds, leaving no process of the sandbox's uid?"""
+    if not sandbox.PRIVILEGED:
+        pytest.skip("only as root does the sandbox have a uid of its own to look for")
+    grader = (
+        "import sys, threading\n"
+        "from autograder.grading.process import StudentProcess\n"
+        "from autograder.grading.limits import Limits\n"
+        f"p = StudentProcess({str(tmp_path / 'work')!r}, Limits(sandbox=True, fork=False))\n"
+        "r = p.exec_cell('import os, ctypes\\nlibc = ctypes.CDLL(None)\\n"
+        "if libc.fork() == 0:\\n    libc.setsid()\\n    libc.sleep(300)\\nprint(os.getuid())', 20)\n"
+        "print(r['stdout'].strip(), flush=True)\n"
+        "threading.Event().wait(300)\n")
+    proc = subprocess.Popen([sys.executable, "-c", grader], stdout=subprocess.PIPE, text=True)
+    uid = int(proc.stdout.readline())
+    assert uid != os.getuid()
+
+    def alive():
+        return [p for p in os.listdir("/proc") if p.isdigit() and _uid(p) == uid]
+
+    assert alive(), "the sandbox's processes should be running"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(), "processes of the sandbox outlived the grader"
+
+
+def _uid(pid):
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None

@@ -346,6 +346,8 @@ class StudentProcess:
                 os.close(fd)
             except OSError:
                 pass
+        if isinstance(self.proc, Spawned):
+            self.proc.errors.close()
 
 
 def decode(flat, arrays):
