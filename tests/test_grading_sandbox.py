@@ -20,17 +20,22 @@ import pytest
 from autograder import layout
 from autograder.grading import sandbox
 from autograder.grading.limits import Limits
-from autograder.grading.process import GraderFault, StudentProcess
+from autograder.grading.process import Forked, GraderFault, StudentProcess
 
 pytestmark = pytest.mark.skipif(bool(sandbox.probe()), reason=f"no sandbox: {sandbox.probe()}")
 SOLUTION = layout.PACKAGE.parent / "solutions" / "dense.py"
 SECRET = "decoy-secret-7f3a9"
+# Without the sandbox; one bwrap sandbox per process; forked by the sandboxed zygote into
+# namespaces of its own (the default).
+MODES = [False, "bwrap", "zygote"]
 
 
 def run(cells, sandboxed, tmp_path, **limits):
     """Run ``cells`` in one student process; the last cell's stdout (attacks print JSON)."""
-    limits = Limits(sandbox=sandboxed, cell_timeout=20, fork=False, **limits)
+    limits = Limits(sandbox=bool(sandboxed), cell_timeout=20, fork=sandboxed == "zygote", **limits)
     proc = StudentProcess(tmp_path / "work", limits)
+    # The sandboxed zygote falls back to one bwrap per process when it fails: not here.
+    assert isinstance(proc.proc, Forked) is (sandboxed == "zygote")
     try:
         for cell in cells:
             reply = proc.exec_cell(cell, 20)
@@ -66,7 +71,7 @@ READS = {
 
 
 @pytest.mark.parametrize("how", sorted(READS))
-@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("sandboxed", MODES)
 def test_reading_a_solution_works_only_without_the_sandbox(tmp_path, how, sandboxed):
     """Does each way of reading solutions/dense.py get its text without the sandbox, and
     fail (file absent from the view) inside it?"""
@@ -88,7 +93,7 @@ PROC = ("import os, json, re\nout = {{}}\n"
         "except OSError:\n    out['mem'] = False\nprint(json.dumps(out))")
 
 
-@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("sandboxed", MODES)
 def test_another_process_memory_and_environment(tmp_path, decoy, sandboxed):
     """Are /proc/<pid>/environ and /proc/<pid>/mem of another process readable without the
     sandbox, and not inside it (its /proc shows its own PID namespace only)?"""
@@ -103,14 +108,14 @@ SIGNALS = ("import os, signal, resource, json, time\nout = {{}}\n"
            "    out['pidfd'] = True\nexcept OSError:\n    out['pidfd'] = False\nprint(json.dumps(out))")
 
 
-@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("sandboxed", MODES)
 def test_signalling_and_prlimiting_another_process(tmp_path, decoy, sandboxed):
     """Can a student prlimit and pidfd-signal another process (no audit event for either)?
     Without the sandbox yes, and the decoy dies; inside it the pid does not exist."""
     got = run([SIGNALS.format(pid=decoy.pid)], sandboxed, tmp_path)
     assert got == {"prlimit": not sandboxed, "pidfd": not sandboxed}
     time.sleep(0.3)
-    assert (decoy.poll() is None) is sandboxed
+    assert (decoy.poll() is None) is bool(sandboxed)
 
 
 WRITES = ("import os, json, socket, sqlite3\nout = {{}}\n"
@@ -124,7 +129,7 @@ WRITES = ("import os, json, socket, sqlite3\nout = {{}}\n"
           "except OSError:\n    out['dir_fd'] = False\nprint(json.dumps(out))")
 
 
-@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("sandboxed", MODES)
 def test_writing_outside_the_folder(tmp_path, sandboxed):
     """Do sqlite3 (the gradebook), mkfifo, a unix socket bind and a dir_fd write reach a
     folder of the grader's without the sandbox, and nothing inside it?"""
@@ -138,8 +143,8 @@ def test_writing_outside_the_folder(tmp_path, sandboxed):
                          dir=str(outside))
     got = run([cell], sandboxed, tmp_path)
     assert got == dict.fromkeys(("sqlite", "fifo", "socket", "dir_fd"), not sandboxed)
-    assert (sqlite3.connect(db).execute("select score from grade").fetchone()[0] == 99) is not sandboxed
-    assert (outside / "forged.csv").exists() is not sandboxed
+    assert (sqlite3.connect(db).execute("select score from grade").fetchone()[0] == 99) is (not sandboxed)
+    assert (outside / "forged.csv").exists() is (not sandboxed)
 
 
 DETACHED = {
@@ -155,7 +160,7 @@ DETACHED = {
 
 
 @pytest.mark.parametrize("how", sorted(DETACHED))
-@pytest.mark.parametrize("sandboxed", [False, True])
+@pytest.mark.parametrize("sandboxed", MODES)
 def test_a_detached_process_waits_then_forges(tmp_path, how, sandboxed):
     """Does a program started without an audit event, which waits for the student process
     to end and then writes a file of the grader's, survive without the sandbox, and die
@@ -172,16 +177,17 @@ def test_a_detached_process_waits_then_forges(tmp_path, how, sandboxed):
     cell += "import json\nprint(json.dumps(True))"
     assert run([cell], sandboxed, tmp_path) is True
     time.sleep(3)
-    assert target.exists() is not sandboxed
+    assert target.exists() is (not sandboxed)
 
 
 SAFE = ("import os\nassert os.getpid() < 10 and os.getuid() != 0, 'not in a sandbox: refusing'\n")
 
 
-def test_killing_everyone_costs_only_itself(tmp_path, decoy):
+@pytest.mark.parametrize("fork", [False, True])
+def test_killing_everyone_costs_only_itself(tmp_path, decoy, fork):
     """Does kill(-1, SIGKILL) and a SIGKILL to every pid in /proc leave the decoy and the
     grader alive (the student process itself dies)?"""
-    limits = Limits(sandbox=True, cell_timeout=10, fork=False)
+    limits = Limits(sandbox=True, cell_timeout=10, fork=fork)
     proc = StudentProcess(tmp_path / "work", limits)
     cell = SAFE + ("import signal\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) != os.getpid():\n"
                    "        try:\n            os.kill(int(p), signal.SIGKILL)\n        except OSError:\n"
@@ -197,10 +203,11 @@ def test_killing_everyone_costs_only_itself(tmp_path, decoy):
     again.close()
 
 
-def test_fork_and_thread_bombs_stop_at_the_process_limit(tmp_path):
+@pytest.mark.parametrize("fork", [False, True])
+def test_fork_and_thread_bombs_stop_at_the_process_limit(tmp_path, fork):
     """Do a fork bomb (ctypes fork, no audit event) and a thread bomb stop at
     ``Limits.processes``, while a second student process beside them still starts?"""
-    limits = Limits(sandbox=True, cell_timeout=20, fork=False, processes=24)
+    limits = Limits(sandbox=True, cell_timeout=20, fork=fork, processes=24)
     proc = StudentProcess(tmp_path / "bomb", limits)
     cell = SAFE + ("import ctypes, json, threading, time\nlibc = ctypes.CDLL(None)\nforks = 0\n"
                    "for _ in range(200):\n    pid = libc.fork()\n    if pid == 0:\n        libc.sleep(60)\n"
@@ -222,15 +229,49 @@ def test_fork_and_thread_bombs_stop_at_the_process_limit(tmp_path):
         proc.close()
 
 
-def test_disk_fill_stops_at_the_disk_limit(tmp_path):
+@pytest.mark.parametrize("sandboxed", ["bwrap", "zygote"])
+def test_disk_fill_stops_at_the_disk_limit(tmp_path, sandboxed):
     """Does writing many files (each under the per-file limit) stop at ``Limits.disk_mb``,
     with ENOSPC, and leave the grader's disk untouched?"""
     cell = ("import json\nwritten = 0\ntry:\n    for i in range(100):\n"
             "        with open(f'fill{i}', 'wb') as f:\n            f.write(b'x' * (4 << 20))\n"
             "        written += 4\nexcept OSError as exc:\n    print(json.dumps([written, exc.errno]))\n")
-    written, errno = run([cell], True, tmp_path, disk_mb=16, file_mb=8)
+    written, errno = run([cell], sandboxed, tmp_path, disk_mb=16, file_mb=8)
     assert written <= 16 and errno == 28  # ENOSPC
     assert not any((tmp_path / "work").glob("fill*"))
+
+
+def test_classmates_forked_from_one_zygote_cannot_reach_each_other(tmp_path):
+    """Two students forked from the same sandboxed zygote share its /proc and uid: can one
+    read the other's memory or environment, signal it, or reach its abstract socket?"""
+    limits = Limits(sandbox=True, cell_timeout=20, fork=True)
+    victim = StudentProcess(tmp_path / "victim", limits)
+    attacker = StudentProcess(tmp_path / "attacker", limits)
+    assert isinstance(victim.proc, Forked) and victim.proc.zygote is attacker.proc.zygote
+    try:
+        victim.exec_cell(f"import os, socket\nsecret = {SECRET!r} * 3\nos.environ['S'] = secret\n"
+                         "s = socket.socket(socket.AF_UNIX)\ns.bind('\\0rnn-victim')\ns.listen()", 20)
+        cell = ("import os, json, signal, socket\nout = {'mem': False, 'signal': False, 'socket': False}\n"
+                "for p in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+                "    try:\n        for line in open(f'/proc/{p}/maps'):\n"
+                "            a, b = (int(x, 16) for x in line.split()[0].split('-'))\n"
+                "            if 'rw' in line.split()[1] and b - a < 1 << 26:\n"
+                "                with open(f'/proc/{p}/mem', 'rb', buffering=0) as f:\n"
+                "                    f.seek(a)\n"
+                f"                    out['mem'] |= {SECRET!r}.encode() in f.read(b - a) and int(p) != os.getpid()\n"
+                "    except OSError:\n        pass\n"
+                "    try:\n        signal.pidfd_send_signal(os.pidfd_open(int(p)), 0); out['signal'] |= int(p) > 2\n"
+                "    except OSError:\n        pass\n"
+                "try:\n    socket.socket(socket.AF_UNIX).connect('\\0rnn-victim'); out['socket'] = True\n"
+                "except OSError:\n    pass\nprint(json.dumps(out))")
+        reply = attacker.exec_cell(cell, 20)
+        assert not reply.get("error"), reply["error"]
+        assert json.loads(reply["stdout"].split("\n")[-2]) == {"mem": False, "signal": False,
+                                                                "socket": False}
+        assert victim.exec_cell("print(len(secret))", 20)["stdout"] == f"{3 * len(SECRET)}\n"
+    finally:
+        victim.close()
+        attacker.close()
 
 
 def test_no_network(tmp_path):
@@ -296,7 +337,8 @@ def test_the_cli_passes_the_flag_and_the_limits(monkeypatch):
     assert (limits.sandbox, limits.disk_mb, limits.processes) == (False, 32, 40)
 
 
-def test_everything_in_a_sandbox_dies_with_a_killed_grader(tmp_path):
+@pytest.mark.parametrize("fork", [False, True])
+def test_everything_in_a_sandbox_dies_with_a_killed_grader(tmp_path, fork):
     """If the grader is SIGKILLed mid-cell, do the student process and what it started
     (a detached sleeper) end within seconds, leaving no process of the sandbox's uid?"""
     if not sandbox.PRIVILEGED:
@@ -305,7 +347,7 @@ def test_everything_in_a_sandbox_dies_with_a_killed_grader(tmp_path):
         "import sys, threading\n"
         "from autograder.grading.process import StudentProcess\n"
         "from autograder.grading.limits import Limits\n"
-        f"p = StudentProcess({str(tmp_path / 'work')!r}, Limits(sandbox=True, fork=False))\n"
+        f"p = StudentProcess({str(tmp_path / 'work')!r}, Limits(sandbox=True, fork={fork}))\n"
         "r = p.exec_cell('import os, ctypes\\nlibc = ctypes.CDLL(None)\\n"
         "if libc.fork() == 0:\\n    libc.setsid()\\n    libc.sleep(300)\\nprint(os.getuid())', 20)\n"
         "print(r['stdout'].strip(), flush=True)\n"

@@ -409,16 +409,29 @@ def zygote(config):
     except Exception:
         pass
     sock.send(json.dumps({"ready": True}).encode())
-    finished = {}
+    finished, pid1 = {}, {}  # exit codes; a nested child -> the PID 1 of its namespace
     while True:
         try:
-            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 256)
         except OSError:
             break
         if not data:
             break  # the grader went away
         request = json.loads(data)
-        if request["op"] == "fork":
+        if request["op"] == "fork" and config.get("nested"):
+            pid, inner = _fork_nested(sock, request["config"], fds)
+            pid1[pid] = inner
+            sock.send(json.dumps({"pid": pid} if isinstance(inner, int) else
+                                 {"pid": pid, "error": inner}).encode())
+        elif request["op"] == "kill":
+            for target in (pid1.get(request["pid"]), request["pid"]):
+                try:
+                    if isinstance(target, int):
+                        os.kill(target, 9)
+                except OSError:
+                    pass
+            sock.send(b"{}")
+        elif request["op"] == "fork":
             pid = os.fork()
             if pid == 0:
                 code = 0
@@ -453,6 +466,81 @@ def zygote(config):
                     break
                 time.sleep(0.01)
             sock.send(json.dumps({"code": code}).encode())
+
+
+def _fork_nested(sock, config, fds):
+    """Fork a student into namespaces of its own (see nested.py); (child pid, PID-1 pid or error).
+
+    zygote -> child (enters the namespaces, then waits) -> PID 1 of the new PID
+    namespace (waits too: the kernel ignores a signal the student sends it) -> the
+    student process. Killing PID 1 from the zygote ends everything in there.
+    """
+    import select
+    report_r, report_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 71
+        try:
+            sock.close()
+            os.close(report_r)
+            os.setsid()
+            nested = _load_nested()
+            files = dict(zip(config["files"], fds[2:]))
+            nested.enter(config["tmp_bytes"], config["workdir"], files)
+            inner = os.fork()
+            if inner == 0:  # PID 1 of the student's namespace
+                os.close(report_w)
+                nested.lock_down()
+                student = os.fork()
+                if student == 0:
+                    nested.lock_down()
+                    os.environ["TMPDIR"] = "/tmp"
+                    import tempfile
+                    tempfile.tempdir = None
+                    try:
+                        serve(dict(config, fds=fds[:2]))
+                    finally:
+                        os._exit(0)
+                for fd in fds[:2]:  # the files' fds were closed by enter()
+                    os.close(fd)
+                _, status = os.waitpid(student, 0)
+                os._exit(_status_code(status))
+            for fd in fds[:2]:
+                os.close(fd)
+            os.write(report_w, str(inner).encode())
+            os.close(report_w)
+            _, status = os.waitpid(inner, 0)
+            code = _status_code(status)
+        except BaseException as exc:
+            try:
+                os.write(report_w, f"{type(exc).__name__}: {exc}"[:500].encode())
+            except OSError:
+                pass
+        finally:
+            os._exit(code)
+    os.close(report_w)
+    for fd in fds:
+        os.close(fd)
+    ready, _, _ = select.select([report_r], [], [], 30)
+    text = os.read(report_r, 600).decode(errors="replace") if ready else "no answer in 30 s"
+    os.close(report_r)
+    return pid, int(text) if text.isdigit() else (text or "the child exited")
+
+
+def _load_nested():
+    """nested.py, beside this file (``python -I`` puts no script folder on sys.path)."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nested.py")
+    spec = importlib.util.spec_from_file_location("nested", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _status_code(status):
+    """A wait status as one exit code: 128 + N for a death by signal N (as bwrap reports)."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
 
 
 if __name__ == "__main__":

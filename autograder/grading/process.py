@@ -135,6 +135,9 @@ class Forked:
     def wait(self, timeout):
         return self.zygote.wait(self.pid, timeout)
 
+    def kill(self):
+        self.zygote.kill(self.pid)
+
 
 class Zygote:
     """A clean process with NumPy and matplotlib loaded that forks student processes.
@@ -143,36 +146,58 @@ class Zygote:
     NumPy and matplotlib for every notebook. It is started from nothing (never
     forked from the grader, so it holds no expected value), runs no student code,
     and each forked child applies its own limits and guard before running any.
+
+    Under the sandbox there is one zygote per set of earlier blocks (their files are
+    its view), itself in a bubblewrap sandbox, and each child it forks enters new
+    namespaces of its own before any student code (:mod:`.nested`).
     """
 
-    _instance, _guard = None, threading.Lock()
+    _instances, _guard = {}, threading.Lock()
 
-    def __init__(self):
+    def __init__(self, blocks=None, limits=None):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.popen = subprocess.Popen(
-            [sys.executable, "-I", str(KERNEL), json.dumps({"zygote": True, "sock": theirs.fileno()})],
-            env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), start_new_session=True)
+        self.nested = bool(limits and limits.sandbox)
+        config = {"zygote": True, "sock": theirs.fileno(), "nested": self.nested}
+        if self.nested:
+            import tempfile
+            self._empty = tempfile.TemporaryDirectory(prefix="rnn-zygote-")
+            argv = [sys.executable, "-I", sandbox.KERNEL, json.dumps(config)]
+            small = type(limits)(**dict(limits.as_dict(), disk_mb=16))  # the zygote's own /tmp
+            self.popen = sandbox.popen(argv, self._empty.name, small, blocks, child_env(),
+                                       (theirs.fileno(),), subprocess.DEVNULL)
+        else:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", str(KERNEL), json.dumps(config)],
+                env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), start_new_session=True)
         theirs.close()
         self.sock, self.lock = ours, threading.Lock()
         self.sock.settimeout(60)
-        if not json.loads(self.sock.recv(1 << 16)).get("ready"):
-            raise ProcessDied("the zygote did not start")
+        try:
+            ready = json.loads(self.sock.recv(1 << 16) or b"{}").get("ready")
+        except (OSError, ValueError):
+            ready = False
+        if not ready:
+            self.popen.kill()
+            raise GraderFault("the zygote did not start") if self.nested else ProcessDied(
+                "the zygote did not start")
 
     @classmethod
-    def get(cls):
-        """The process-wide zygote (started on first use, restarted if it died)."""
+    def get(cls, blocks=None, limits=None):
+        """The zygote for ``blocks`` (started on first use, restarted if it died)."""
+        key = (bool(limits and limits.sandbox), tuple(blocks or ()))
         with cls._guard:
-            if cls._instance is None or cls._instance.popen.poll() is not None:
-                cls._instance = Zygote()
-            return cls._instance
+            zygote = cls._instances.get(key)
+            if zygote is None or zygote.popen.poll() is not None:
+                zygote = cls._instances[key] = Zygote(blocks, limits)
+            return zygote
 
     @classmethod
     def shutdown(cls):
-        """Stop the zygote: it exits when its socket closes (registered with atexit)."""
+        """Stop the zygotes: each exits when its socket closes (registered with atexit)."""
         with cls._guard:
-            zygote, cls._instance = cls._instance, None
-        if zygote is not None:
+            zygotes, cls._instances = list(cls._instances.values()), {}
+        for zygote in zygotes:
             zygote.sock.close()
             try:
                 zygote.popen.wait(timeout=5)
@@ -186,10 +211,16 @@ class Zygote:
             return json.loads(self.sock.recv(1 << 16))
 
     def fork(self, config, fds):
-        return self._ask({"op": "fork", "config": config}, fds)["pid"]
+        reply = self._ask({"op": "fork", "config": config}, fds)
+        if reply.get("error"):
+            raise GraderFault(f"the sandboxed zygote could not isolate a student: {reply['error']}")
+        return reply["pid"]
 
     def wait(self, pid, timeout):
         return self._ask({"op": "wait", "pid": pid, "timeout": max(0.0, timeout)})["code"]
+
+    def kill(self, pid):
+        self._ask({"op": "kill", "pid": pid})
 
 
 atexit.register(Zygote.shutdown)
@@ -215,7 +246,19 @@ class StudentProcess:
                   "preload": isolated}
         self.started = time.monotonic()
         self.proc = None
-        if limits.fork and env is None and not isolated:
+        if limits.fork and env is None and isolated:
+            files = [p for p in sorted(self.workdir.rglob("*")) if p.is_file() and not p.is_symlink()]
+            config.update(files=[str(p.relative_to(self.workdir)) for p in files],
+                          tmp_bytes=limits.disk_mb * 2 ** 20, preload=False)
+            opened = [os.open(p, os.O_RDONLY) for p in files]
+            try:
+                self.proc = Forked(Zygote.get(blocks, limits), config, (cmd_r, res_w, *opened))
+            except (OSError, ValueError, ProcessDied, GraderFault):
+                self.proc = None  # no sandboxed zygote: one bwrap sandbox for this process
+            finally:
+                for fd in opened:
+                    os.close(fd)
+        elif limits.fork and env is None:
             try:
                 self.proc = Forked(Zygote.get(), config, (cmd_r, res_w))
             except (OSError, ValueError, ProcessDied):
@@ -334,8 +377,11 @@ class StudentProcess:
 
     def kill(self):
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
-        except (ProcessLookupError, PermissionError):
+            if isinstance(self.proc, Forked) and self.proc.zygote.nested:
+                self.proc.kill()  # its pid is the sandboxed zygote's, not ours
+            else:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
+        except (ProcessLookupError, PermissionError, OSError):
             pass
         self.proc.wait(5)
 

@@ -193,6 +193,7 @@ def command(argv, workdir, limits, blocks):
         for path in layout.student_files(root, blocks or ()):
             ro(str(path), str(path))
     ro(str(Path(__file__).with_name("kernel.py")), KERNEL)
+    ro(str(Path(__file__).with_name("nested.py")), str(Path(KERNEL).with_name("nested.py")))
     # World-writable (sticky) because as root the sandbox's uid is chosen after bwrap made it.
     args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
                  "--tmpfs", HOME, "--perms", "1777", "--dir", INSIDE])
