@@ -164,7 +164,7 @@ class Zygote:
             argv = [sys.executable, "-I", sandbox.KERNEL, json.dumps(config)]
             small = type(limits)(**dict(limits.as_dict(), disk_mb=16))  # the zygote's own /tmp
             self.popen = sandbox.popen(argv, self._empty.name, small, blocks, child_env(),
-                                       (theirs.fileno(),), subprocess.DEVNULL)
+                                       (theirs.fileno(),), subprocess.DEVNULL, zygote=True)
         else:
             self.popen = subprocess.Popen(
                 [sys.executable, "-I", str(KERNEL), json.dumps(config)],

@@ -1,27 +1,25 @@
-"""Kernel-enforced isolation of a student process: one bubblewrap sandbox per process.
+"""Kernel-enforced isolation of student code: the bubblewrap sandbox.
 
-``bwrap`` (Debian's ``bubblewrap``, the sandbox Flatpak uses) starts the student
-process in new user, PID, mount, network, IPC, UTS and cgroup namespaces:
+``bwrap`` (Debian's ``bubblewrap``, the sandbox Flatpak uses) starts a process
+-- the sandboxed zygote, or one student process when the zygote cannot be used --
+in new user, PID, mount, network, IPC, UTS and cgroup namespaces:
 
-- it sees only its own processes (a fresh ``/proc``), so it cannot signal,
-  ptrace, prlimit or read the memory of the grader or a classmate, and every
-  process it starts dies with it (``--die-with-parent``; PID 1 of the namespace is
-  bwrap's reaper, and the kernel kills the whole namespace when that exits);
+- it cannot see the grader's processes (a fresh ``/proc``), so it cannot signal,
+  ptrace, prlimit or read the grader's memory, and every process it starts dies
+  with it (``--die-with-parent``; the kernel kills a PID namespace when its first
+  process exits);
 - its filesystem is an empty root holding, read-only, the system (``/usr``), the
   Python installation, and of the course only the files ``layout.student_files``
   names; everything else (solutions, suites, mutants, golden data, the course,
   the gradebook, grades.csv, other students) is not there at all;
-- it can write only ``/tmp``, a tmpfs of ``Limits.disk_mb``: the notebook's folder
-  (a copy of the assignment's files) lives in it, so disk use is bounded and gone
-  when the process ends;
+- it can write only ``/tmp``, a tmpfs of ``Limits.disk_mb``, which holds the
+  notebook's folder (a copy of the assignment's files);
 - no network (an empty network namespace);
-- it runs as a user of its own (see :func:`_user_args`), so ``RLIMIT_NPROC`` (set
-  inside) bounds its processes and threads without counting anyone else's.
+- it runs as a user of its own (see :func:`_user_args`).
 
-One sandbox per process, not a zygote inside one: forked children would share the
-zygote's namespaces, view and uid with every classmate. A sandbox starts in about
-0.1 s; the interpreter, NumPy and matplotlib it then imports are the real cost
-(``scripts/bench_grading.py`` measures it against the zygote of ``--no-sandbox``).
+Each student forked by the sandboxed zygote then enters namespaces of its own
+(:mod:`.nested`), so classmates forked from one zygote are as separate as if each
+had its own bwrap, and ``RLIMIT_NPROC`` counts one student alone.
 
 The audit hook of :mod:`.kernel` stays as a second layer with clearer messages.
 """
@@ -58,7 +56,7 @@ PRIVILEGED = os.geteuid() == 0
 UID_BASE = 1_000_000  # as root, each sandbox gets its own unused uid above this
 
 
-def _user_args():
+def _user_args(zygote=False):
     """How the sandbox leaves the grader's user.
 
     As root, bwrap builds the view as root (so it can bind an interpreter under
@@ -66,8 +64,8 @@ def _user_args():
     root, not the grader's user, not a classmate's, so ``RLIMIT_NPROC`` counts this
     sandbox alone. As another user, an unprivileged user namespace does the same:
     the kernel counts ``RLIMIT_NPROC`` per user namespace."""
-    if not PRIVILEGED:
-        return [*NAMESPACES, "--disable-userns"], []
+    if not PRIVILEGED:  # the zygote's children need user namespaces of their own
+        return [*NAMESPACES] + ([] if zygote else ["--disable-userns"]), []
     uid = UID_BASE + next(_uids) % 10 ** 8
     caps = ["--cap-drop", "ALL"] + [a for c in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
                                     for a in ("--cap-add", c)]
@@ -159,13 +157,13 @@ def _hidden_packages():
     return out
 
 
-def command(argv, workdir, limits, blocks):
+def command(argv, workdir, limits, blocks, zygote=False):
     """The bwrap command line running ``argv`` for one student process, and the fds it needs.
 
     ``workdir`` (the grader's copy of the assignment's files) is copied, file by
     file, into the sandbox's ``/tmp/notebook``; nothing is written back.
     """
-    ns, drop = _user_args()
+    ns, drop = _user_args(zygote)
     args, fds = [bwrap(), *ns, "--die-with-parent", "--new-session",
                  "--hostname", "grading", "--proc", "/proc", "--dev", "/dev"], []
     made = set()
@@ -225,9 +223,9 @@ def env(base):
     return out
 
 
-def popen(argv, workdir, limits, blocks, base_env, pass_fds, stderr):
+def popen(argv, workdir, limits, blocks, base_env, pass_fds, stderr, zygote=False):
     """Start ``argv`` in a sandbox; the caller owns the returned Popen."""
-    args, fds = command(argv, workdir, limits, blocks)
+    args, fds = command(argv, workdir, limits, blocks, zygote)
     try:
         return subprocess.Popen(args, env=env(base_env), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=stderr,
