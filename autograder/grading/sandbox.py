@@ -105,9 +105,9 @@ def describe(enabled=True):
     version = subprocess.run([bwrap(), "--version"], capture_output=True, text=True).stdout.strip()
     user = (f"a uid of its own above {UID_BASE} (setpriv, no capabilities)" if PRIVILEGED
             else f"uid {os.geteuid()} in its own user namespace")
-    return (f"isolation: {version} per student process: user, PID, mount, network, IPC "
-            f"namespaces; read-only view of the public modules only; size-limited /tmp; "
-            f"host {user}")
+    return (f"isolation: {version}; each student in its own user, PID, mount, network and "
+            f"IPC namespaces; read-only view of the public modules only; its own size-limited "
+            f"/tmp; host {user}")
 
 
 def require(enabled=True):
