@@ -254,9 +254,9 @@ def _add_array(found, label, value, visible=frozenset()):
 
 # ---- looking for them ------------------------------------------------------------------------
 
-FORBIDDEN_PARTS = {"solutions", "suites", "mutants", "keras_golden", "grading", "__pycache__"}
-FORBIDDEN_NAMES = re.compile(r"(^hidden\.py$|^keras_.*\.npz$|\.py[co]$|^(build|release|submissions|"
-                             r"demo|commands|cli|bundle|audit|student_blocks|layout)\.py$)")
+# What may never be in a bundle, derived from the one declaration in autograder.layout.
+FORBIDDEN_PARTS = {"__pycache__", *layout.instructor_files()}
+FORBIDDEN_NAMES = re.compile(r"(^keras_.*\.npz$|\.py[co]$)")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 NUMBER = re.compile(rb"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|-?Infinity|NaN")
 

@@ -10,6 +10,7 @@ name to :data:`PUBLIC_MODULES` (or :data:`OPTIONAL_PUBLIC_MODULES` while it is b
 written): it must import nothing instructor-only at module level, and must hold no
 answer to a graded function.
 """
+from pathlib import Path
 
 # Modules of ``autograder`` copied as they are into the student package.
 # ``golden`` is public for its visible-file helpers (``DATA``, ``case_from_json``);
@@ -41,30 +42,62 @@ GENERATED_MODULES = ("__init__", "blocks")
 # Data files of ``autograder/data`` students receive, per bundled assignment.
 PUBLIC_DATA = ("visible_{assignment}.json",)
 
-# Instructor-only, for the record and for the bundle's own leak checks (the bundle
-# ships only what is listed above, so this list is a second line of defence).
-INSTRUCTOR_ONLY = (
-    "solutions",  # the reference implementations
-    "autograder.suites",  # hidden cases
-    "autograder.mutants",  # known mistakes, as source
-    "autograder.hidden",  # what grade cells run
-    "autograder.keras_golden",  # Keras golden value generators
-    "autograder.grading",  # the grading pipeline
-    "autograder.build",
-    "autograder.release",
-    "autograder.submissions",
-    "autograder.demo",
-    "autograder.commands",
-    "autograder.cli",
-    "autograder.bundle",
-    "autograder.audit",
-    "autograder.student_blocks",
-    "autograder.layout",
-)
+# Everything else is instructor-only. It is derived, never listed: a module of the
+# ``autograder`` package (file or sub-package) that is not public or generated above
+# is hidden from student code everywhere at once -- the student bundle, the bundle
+# audit, the grader's sandbox view, and the audit hook in the student process.
+# ``solutions`` (the reference implementations) is instructor-only as a whole; a
+# student process sees only the modules of earlier assignments (``student_files``).
+SOLUTIONS = "solutions"
 INSTRUCTOR_DATA = ("keras_*.npz",)  # Keras golden values, read by hidden checks
 
 STUDENT_DISTRIBUTION = "rnn-course-student"  # the student package's default name
 STUDENT_SCRIPT = "rnn-course-student"  # its command (autograder.selfcheck:main)
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def instructor_modules(package_dir=PACKAGE):
+    """Dotted names student code may never import: ``solutions`` and every module of
+    ``package_dir`` (the ``autograder`` folder) that is not public or generated."""
+    package_dir = Path(package_dir)
+    public = set(public_modules(package_dir)) | set(GENERATED_MODULES)
+    names = [SOLUTIONS]
+    for item in sorted(package_dir.iterdir()):
+        name = item.stem if item.suffix == ".py" else item.name
+        is_module = item.suffix == ".py" or (item.is_dir() and (item / "__init__.py").exists())
+        if is_module and name not in public:
+            names.append(f"{package_dir.name}.{name}")
+    return tuple(names)
+
+
+def instructor_files(package_dir=PACKAGE):
+    """File and folder names that must never be in a student's package: ``hidden.py``
+    for a module, ``suites`` for a sub-package, both for ``solutions``."""
+    package_dir = Path(package_dir)
+    names = [SOLUTIONS, f"{SOLUTIONS}.py"]
+    for module in instructor_modules(package_dir)[1:]:
+        name = module.rsplit(".", 1)[-1]
+        names.append(name if (package_dir / name).is_dir() else f"{name}.py")
+    return tuple(names)
+
+
+def student_files(root, blocks=(), package_dir=None):
+    """Paths under ``root`` (the repository, or wherever the packages are installed)
+    that a student process may read: the public modules, the generated ``__init__``
+    and ``blocks``, the visible-case files, and of ``solutions`` only ``blocks``
+    (dotted names of earlier assignments' reference modules, see
+    ``autograder.grading.process.earlier_blocks``). Everything else under ``root``
+    stays out of the sandbox's view."""
+    root = Path(root)
+    package_dir = Path(package_dir or root / "autograder")
+    files = [package_dir / f"{m}.py" for m in (*public_modules(package_dir), *GENERATED_MODULES)]
+    for pattern in PUBLIC_DATA:
+        files += sorted((package_dir / "data").glob(pattern.format(assignment="*")))
+    if blocks:
+        files.append(root / SOLUTIONS / "__init__.py")
+        files += [root / SOLUTIONS / f"{b.split('.', 1)[1]}.py" for b in blocks]
+    return [f for f in files if f.is_file()]
 
 
 def public_modules(package_dir):
@@ -74,3 +107,7 @@ def public_modules(package_dir):
     names = list(PUBLIC_MODULES)
     names += [m for m in OPTIONAL_PUBLIC_MODULES if (package_dir / f"{m}.py").exists()]
     return names
+
+
+# For the record and for the bundle's leak checks; computed, so it cannot go stale.
+INSTRUCTOR_ONLY = instructor_modules()

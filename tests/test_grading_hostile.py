@@ -21,7 +21,7 @@ from .fixtures.grading_course import dense_course, fixture_paths, submitted  # n
 from .fixtures.make_submissions import ALL, EXPECTED
 
 ESCAPES = [Path("/tmp/rnn-course-grading-escape.txt")]
-LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3)
+LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3, disk_mb=64)
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +199,8 @@ def test_floods_and_forged_replies_stay_small_in_the_grader(graded):
         assert not entry["events"], f"{student}: {entry['events']}"
     copy = ctx["course"] / "autograded" / "deletes-own-file" / "01_dense" / "dense.ipynb"
     assert copy.exists(), "the notebook that deleted its own file has no autograded copy"
+def test_summary_names_the_isolation_in_force(graded):
+    """Does summary.txt say which kernel isolation the class was graded under?"""
+    ctx, _, _ = graded
+    first = (ctx["out"] / "summary.txt").read_text().splitlines()[0]
+    assert first.startswith("isolation: bubblewrap") and "PID" in first

@@ -148,8 +148,12 @@ def run(path, limits=None, out=None, timeout=None):
     """
     out = out or sys.stdout
     if timeout is not None or limits is None:
+        from .sandbox import probe  # the same sandbox as the grader where this machine has one
+        why = probe()
+        if why:
+            print(f"note: no kernel sandbox here ({why}); the notebook runs as you", file=out)
         timeout = TIMEOUT if timeout is None else timeout
-        limits = Limits(cell_timeout=timeout,
+        limits = Limits(cell_timeout=timeout, sandbox=not why,
                         notebook_timeout=max(120.0, (RESTARTS + 1) * 2 * timeout))
     nb, reason = read(Path(path).read_bytes())
     if nb is None:

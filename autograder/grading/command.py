@@ -6,7 +6,8 @@ def _grade(args):
     from .limits import Limits
     from .pipeline import run
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory, output_cap=args.output_cap)
+                    memory_mb=args.memory, output_cap=args.output_cap, disk_mb=args.disk,
+                    processes=args.processes, sandbox=not args.no_sandbox)
     executor = None
     if args.scheduler:
         from distributed import Client
@@ -44,6 +45,13 @@ def add_parser(sub):
                    help="seconds per notebook, restarts included (default 300)")
     p.add_argument("--memory", type=int, default=2048, help="MB of memory per student process")
     p.add_argument("--output-cap", type=int, default=20000, help="characters of output kept per cell")
+    p.add_argument("--disk", type=int, default=256,
+                   help="MB a student process may write (its sandbox's tmpfs, in RAM; default 256)")
+    p.add_argument("--processes", type=int, default=128,
+                   help="processes and threads per student process (default 128)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="grade WITHOUT kernel isolation (only the audit hook guards the grader); "
+                        "printed and recorded in every row's notes. See docs/grading.md")
     p.add_argument("--course", help="nbgrader course folder (default: ./ if it has "
                                     "nbgrader_config.py, else the repository's course/)")
     p.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///<course>/gradebook.db)")

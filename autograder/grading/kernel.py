@@ -107,14 +107,13 @@ class Capped(io.TextIOBase):
 
 
 # ---------------------------------------------------------------- the guard
-def install_guard(workdir, deny_read, allow_read):
-    """Refuse reads of the instructor's files, writes outside ``workdir``, new programs."""
+def install_guard(workdir, deny_read, allow_read, blocked_modules=("solutions",)):
+    """Refuse reads of the instructor's files, writes outside ``workdir``, new programs,
+    imports of ``blocked_modules`` (the grader passes ``layout.instructor_modules()``)."""
     workdir = os.path.realpath(workdir)
     deny_read = [os.path.realpath(p) for p in deny_read]
     allow_read = [os.path.realpath(p) for p in allow_read]
-    blocked_modules = ("solutions", "autograder.suites", "autograder.mutants",
-                       "autograder.keras_golden", "autograder.hidden", "autograder.grading",
-                       "autograder.golden_values")
+    blocked_modules = tuple(blocked_modules)
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     realpath, startswith = os.path.realpath, str.startswith
     refused = []
@@ -241,7 +240,7 @@ def exit_with_parent():
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def apply_limits(memory_mb, file_mb, cpu_seconds=None):
+def apply_limits(memory_mb, file_mb, cpu_seconds=None, processes=None):
     import resource
     import signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails instead of killing
@@ -257,6 +256,11 @@ def apply_limits(memory_mb, file_mb, cpu_seconds=None):
         # cannot stop this process, it dies once it has used a notebook's whole budget.
         n = int(cpu_seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (n, n + 5))
+    if processes:
+        # Only inside the sandbox's own user namespace: there the kernel counts this
+        # student's processes and threads alone (a fork bomb costs only itself). Outside
+        # it, the count would include every process of the grader's user.
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
 # ---------------------------------------------------------------- running cells
@@ -341,14 +345,23 @@ def serve(config):
     sys.dont_write_bytecode = True  # -I ignores PYTHONDONTWRITEBYTECODE; never write .pyc files
     out, err = Capped("stdout", config["output_cap"]), Capped("stderr", config["output_cap"])
     sys.stdout, sys.stderr = out, err
-    apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"))
+    apply_limits(config["memory_mb"], config["file_mb"], config.get("cpu_seconds"),
+                 config.get("processes"))
     exit_with_parent()
     import numpy  # noqa: F401  (every notebook of the course uses it; load it before the guard)
+    if config.get("preload"):  # what the zygote would have imported (a sandbox starts cold)
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot  # noqa: F401
+        except Exception:
+            pass
     import platform
     platform.processor()  # cached now: TensorFlow's import asks, and the answer runs `uname -p`
     if config.get("blocks") is not None:
         preload_blocks(set(config["blocks"]))
-    refused = install_guard(workdir, config["deny_read"], config["allow_read"])
+    refused = install_guard(workdir, config["deny_read"], config["allow_read"],
+                            config.get("deny_import", ("solutions",)))
     namespace = {"__name__": "__main__", "__builtins__": __builtins__,
                  "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
     probe_modules = {}
@@ -392,6 +405,11 @@ def zygote(config):
     import time
     sock = socket.socket(fileno=config["sock"])
     sys.dont_write_bytecode = True
+    try:  # non-dumpable: a student forked from here cannot read the zygote's memory
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
     try:
         import numpy  # noqa: F401
         import matplotlib
@@ -400,16 +418,29 @@ def zygote(config):
     except Exception:
         pass
     sock.send(json.dumps({"ready": True}).encode())
-    finished = {}
+    finished, pid1 = {}, {}  # exit codes; a nested child -> the PID 1 of its namespace
     while True:
         try:
-            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 256)
         except OSError:
             break
         if not data:
             break  # the grader went away
         request = json.loads(data)
-        if request["op"] == "fork":
+        if request["op"] == "fork" and config.get("nested"):
+            pid, inner = _fork_nested(sock, request["config"], fds)
+            pid1[pid] = inner
+            sock.send(json.dumps({"pid": pid} if isinstance(inner, int) else
+                                 {"pid": pid, "error": inner}).encode())
+        elif request["op"] == "kill":
+            for target in (pid1.get(request["pid"]), request["pid"]):
+                try:
+                    if isinstance(target, int):
+                        os.kill(target, 9)
+                except OSError:
+                    pass
+            sock.send(b"{}")
+        elif request["op"] == "fork":
             pid = os.fork()
             if pid == 0:
                 code = 0
@@ -444,6 +475,81 @@ def zygote(config):
                     break
                 time.sleep(0.01)
             sock.send(json.dumps({"code": code}).encode())
+
+
+def _fork_nested(sock, config, fds):
+    """Fork a student into namespaces of its own (see nested.py); (child pid, PID-1 pid or error).
+
+    zygote -> child (enters the namespaces, then waits) -> PID 1 of the new PID
+    namespace (waits too: the kernel ignores a signal the student sends it) -> the
+    student process. Killing PID 1 from the zygote ends everything in there.
+    """
+    import select
+    report_r, report_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 71
+        try:
+            sock.close()
+            os.close(report_r)
+            os.setsid()
+            nested = _load_nested()
+            files = dict(zip(config["files"], fds[2:]))
+            nested.enter(config["tmp_bytes"], config["workdir"], files)
+            inner = os.fork()
+            if inner == 0:  # PID 1 of the student's namespace
+                os.close(report_w)
+                nested.lock_down()
+                student = os.fork()
+                if student == 0:
+                    nested.lock_down()
+                    os.environ["TMPDIR"] = "/tmp"
+                    import tempfile
+                    tempfile.tempdir = None
+                    try:
+                        serve(dict(config, fds=fds[:2]))
+                    finally:
+                        os._exit(0)
+                for fd in fds[:2]:  # the files' fds were closed by enter()
+                    os.close(fd)
+                _, status = os.waitpid(student, 0)
+                os._exit(_status_code(status))
+            for fd in fds[:2]:
+                os.close(fd)
+            os.write(report_w, str(inner).encode())
+            os.close(report_w)
+            _, status = os.waitpid(inner, 0)
+            code = _status_code(status)
+        except BaseException as exc:
+            try:
+                os.write(report_w, f"{type(exc).__name__}: {exc}"[:500].encode())
+            except OSError:
+                pass
+        finally:
+            os._exit(code)
+    os.close(report_w)
+    for fd in fds:
+        os.close(fd)
+    ready, _, _ = select.select([report_r], [], [], 30)
+    text = os.read(report_r, 600).decode(errors="replace") if ready else "no answer in 30 s"
+    os.close(report_r)
+    return pid, int(text) if text.isdigit() else (text or "the child exited")
+
+
+def _load_nested():
+    """nested.py, beside this file (``python -I`` puts no script folder on sys.path)."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nested.py")
+    spec = importlib.util.spec_from_file_location("nested", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _status_code(status):
+    """A wait status as one exit code: 128 + N for a death by signal N (as bwrap reports)."""
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
 
 
 if __name__ == "__main__":

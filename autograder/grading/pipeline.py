@@ -130,7 +130,8 @@ class Grade(Step):
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
                            "student": sub.student, "path": str(copy) if copy else None,
                            "source": str(sub.path) if sub.path else None,
-                           "sha": sha, "notes": sub.notes, "timestamp": sub.timestamp,
+                           "sha": sha, "notes": sub.notes + ctx["isolation_notes"],
+                           "timestamp": sub.timestamp,
                            "limits": ctx["limits"].as_dict(), "deny": deny,
                            "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
                           key))
@@ -234,7 +235,8 @@ class Summarise(Step):
         results = [r for r in ctx["results"] if r["student"] in current]
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
         lost = sorted(r["student"] for r in results if r.get("grader_failure"))
-        text = table([r for r in results if not r.get("grader_failure")], trusted)
+        text = table([r for r in results if not r.get("grader_failure")], trusted,
+                     ctx.get("isolation", ""))
         if lost:
             text += ("\n\nnot graded because the grader failed (not the students; run "
                      "rnn-course grade again):\n  " + "\n  ".join(lost))
@@ -267,11 +269,25 @@ def run(**inputs):
         ctx["pattern"] = PATTERN
     ctx["out"] = Path(ctx["out"] or course / "grading" / ctx["assignment"])
     ctx["out"].mkdir(parents=True, exist_ok=True)
+    _isolation(ctx)
     started = time.monotonic()
     for step in STEPS:
         step(ctx)
     ctx["seconds"] = time.monotonic() - started
     return ctx
+
+
+def _isolation(ctx):
+    """Refuse to grade without kernel isolation unless it was turned off; say which is in force."""
+    from .sandbox import Unavailable, non_dumpable, require
+    try:
+        ctx["isolation"] = require(ctx["limits"].sandbox)
+    except Unavailable as exc:
+        raise SystemExit(str(exc))
+    ctx["isolation_notes"] = [] if ctx["limits"].sandbox else [
+        "graded WITHOUT kernel isolation (--no-sandbox)"]
+    non_dumpable()  # the grader holds every student's notebook: no same-user /proc/<pid>/mem
+    print(ctx["isolation"], file=ctx["stream"])
 
 
 def _default_course():

@@ -19,8 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from .. import probes
-from . import kernel
+from .. import layout, probes
+from . import kernel, sandbox
 from .replies import decode, unpack
 
 KERNEL = Path(kernel.__file__)
@@ -38,8 +38,8 @@ class TimedOut(Exception):
 
 
 class GraderFault(Exception):
-    """The grader's side failed (the zygote died, a process could not start): never the
-    student's fault; the caller grades the submission again."""
+    """The launcher failed, not the student: the sandbox or the zygote could not start a
+    process. The caller re-runs the student elsewhere or later; never the student's fault."""
 
 
 def child_env(threads=1, tmpdir=None):
@@ -49,7 +49,10 @@ def child_env(threads=1, tmpdir=None):
     env.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
                NUMEXPR_NUM_THREADS=threads, VECLIB_MAXIMUM_THREADS=threads,
                NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2",
-               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
+               # glibc reserves 64 MB of address space per thread arena: under RLIMIT_AS a
+               # few threads would exhaust --memory without using it.
+               MALLOC_ARENA_MAX="2")
     if tmpdir:
         env["TMPDIR"] = str(tmpdir)
     # Read matplotlib's existing font cache instead of rebuilding it in every process.
@@ -60,12 +63,12 @@ def child_env(threads=1, tmpdir=None):
 
 
 def deny_list(extra=()):
-    """What a student process may not read: the course's instructor side, and ``extra``."""
-    auto = ROOT / "autograder"
-    return ([str(ROOT / "solutions"), str(ROOT / "course"), str(ROOT / "tests"), str(ROOT / ".git"),
-             str(auto / "suites"), str(auto / "mutants"), str(auto / "keras_golden"),
-             str(auto / "grading"), str(auto / "hidden.py"), str(auto / "data")]
-            + [str(p) for p in extra])
+    """What a student process may not read (the audit hook's list): the whole checkout
+    but the virtualenv in it, and ``extra``; :func:`allow_list` names the exceptions."""
+    prefixes = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix)]
+    top = [p for p in ROOT.iterdir()
+           if not any(q == p or p in q.parents for q in prefixes)]
+    return [str(p) for p in top] + [str(p) for p in extra]
 
 
 def earlier_blocks(assignment):
@@ -80,21 +83,35 @@ def earlier_blocks(assignment):
                    for name in m.SOLUTIONS} - own)
 
 
-def allow_list():
-    """Exceptions to the deny list: the visible cases students are given anyway, and the
-    student process's own runner (a traceback through it reads its lines; it holds no answer)."""
-    return [str(p) for p in (ROOT / "autograder" / "data").glob("visible_*.json")] + [str(KERNEL)]
+def allow_list(blocks=None):
+    """Exceptions to the deny list: the files :func:`layout.student_files` names (public
+    modules, visible cases, earlier blocks) and the student process's own runner."""
+    files = layout.student_files(ROOT, blocks or ())
+    cached = [p.parent / "__pycache__" / f"{p.stem}.{sys.implementation.cache_tag}.pyc"
+              for p in files if p.suffix == ".py"]  # what the import system tries first
+    return [str(p) for p in files + cached] + [str(KERNEL), sandbox.KERNEL]
 
 
 class Spawned:
-    """A student process started directly (``python -I kernel.py``)."""
+    """A student process started directly (``python -I kernel.py``), in a sandbox if asked."""
 
-    def __init__(self, config, env, fds, cwd):
-        self.popen = subprocess.Popen(
-            [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=cwd, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=fds, start_new_session=True)
+    def __init__(self, config, env, fds, cwd, isolated=None):
+        import tempfile
+        self.errors = tempfile.TemporaryFile()  # bwrap's own complaints, if it fails to start
+        if isolated is not None:
+            limits, blocks = isolated
+            argv = [sys.executable, "-I", sandbox.KERNEL, json.dumps(config)]
+            self.popen = sandbox.popen(argv, cwd, limits, blocks, env, fds, self.errors)
+        else:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", str(KERNEL), json.dumps(config)], cwd=cwd, env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+                pass_fds=fds, start_new_session=True)
         self.pid = self.popen.pid
+
+    def startup_errors(self):
+        self.errors.seek(0)
+        return self.errors.read(2000).decode(errors="replace").strip()
 
     def poll(self):
         return self.popen.poll()
@@ -122,6 +139,9 @@ class Forked:
         except (OSError, ValueError, KeyError) as exc:  # its students die with it
             raise GraderFault(f"the zygote stopped answering ({type(exc).__name__})") from None
 
+    def kill(self):
+        self.zygote.kill(self.pid)
+
 
 class Zygote:
     """A clean process with NumPy and matplotlib loaded that forks student processes.
@@ -130,44 +150,67 @@ class Zygote:
     NumPy and matplotlib for every notebook. It is started from nothing (never
     forked from the grader, so it holds no expected value), runs no student code,
     and each forked child applies its own limits and guard before running any.
+
+    Under the sandbox there is one zygote per set of earlier blocks (their files are
+    its view), itself in a bubblewrap sandbox, and each child it forks enters new
+    namespaces of its own before any student code (:mod:`.nested`).
     """
 
-    _instance, _guard = None, threading.Lock()
+    _instances, _guard = {}, threading.Lock()
 
-    def __init__(self):
+    def __init__(self, blocks=None, limits=None):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.popen = subprocess.Popen(
-            [sys.executable, "-I", str(KERNEL), json.dumps({"zygote": True, "sock": theirs.fileno()})],
-            env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), start_new_session=True)
+        self.nested = bool(limits and limits.sandbox)
+        config = {"zygote": True, "sock": theirs.fileno(), "nested": self.nested}
+        if self.nested:
+            import tempfile
+            self._empty = tempfile.TemporaryDirectory(prefix="rnn-zygote-")
+            argv = [sys.executable, "-I", sandbox.KERNEL, json.dumps(config)]
+            small = type(limits)(**dict(limits.as_dict(), disk_mb=16))  # the zygote's own /tmp
+            self.popen = sandbox.popen(argv, self._empty.name, small, blocks, child_env(),
+                                       (theirs.fileno(),), subprocess.DEVNULL, zygote=True)
+        else:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", str(KERNEL), json.dumps(config)],
+                env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), start_new_session=True)
         theirs.close()
         self.sock, self.lock = ours, threading.Lock()
         self.sock.settimeout(60)
-        if not json.loads(self.sock.recv(1 << 16)).get("ready"):
-            raise ProcessDied("the zygote did not start")
+        try:
+            ready = json.loads(self.sock.recv(1 << 16) or b"{}").get("ready")
+        except (OSError, ValueError):
+            ready = False
+        if not ready:
+            self.popen.kill()
+            raise GraderFault("the zygote did not start") if self.nested else ProcessDied(
+                "the zygote did not start")
 
     @classmethod
-    def get(cls):
-        """The process-wide zygote (started on first use, restarted if it died)."""
+    def get(cls, blocks=None, limits=None):
+        """The zygote for ``blocks`` (started on first use, restarted if it died)."""
+        key = (bool(limits and limits.sandbox), tuple(blocks or ()))
         with cls._guard:
-            if cls._instance is None or cls._instance.popen.poll() is not None:
-                cls._instance = Zygote()
-            return cls._instance
+            zygote = cls._instances.get(key)
+            if zygote is None or zygote.popen.poll() is not None:
+                zygote = cls._instances[key] = Zygote(blocks, limits)
+            return zygote
 
     @classmethod
     def retire(cls, zygote):
         """Stop handing out ``zygote`` (its children cannot start): the next get() starts a new
         one. It exits when the processes still using it are done and its socket is collected."""
         with cls._guard:
-            if cls._instance is zygote:
-                cls._instance = None
+            for key, running in list(cls._instances.items()):
+                if running is zygote:
+                    del cls._instances[key]
 
     @classmethod
     def shutdown(cls):
-        """Stop the zygote: it exits when its socket closes (registered with atexit)."""
+        """Stop the zygotes: each exits when its socket closes (registered with atexit)."""
         with cls._guard:
-            zygote, cls._instance = cls._instance, None
-        if zygote is not None:
+            zygotes, cls._instances = list(cls._instances.values()), {}
+        for zygote in zygotes:
             zygote.sock.close()
             try:
                 zygote.popen.wait(timeout=5)
@@ -181,10 +224,16 @@ class Zygote:
             return json.loads(self.sock.recv(1 << 16))
 
     def fork(self, config, fds):
-        return self._ask({"op": "fork", "config": config}, fds)["pid"]
+        reply = self._ask({"op": "fork", "config": config}, fds)
+        if reply.get("error"):
+            raise GraderFault(f"the sandboxed zygote could not isolate a student: {reply['error']}")
+        return reply["pid"]
 
     def wait(self, pid, timeout):
         return self._ask({"op": "wait", "pid": pid, "timeout": max(0.0, timeout)})["code"]
+
+    def kill(self, pid):
+        self._ask({"op": "kill", "pid": pid})
 
 
 atexit.register(Zygote.shutdown)
@@ -196,27 +245,55 @@ class StudentProcess:
     def __init__(self, workdir, limits, deny=(), env=None, blocks=None):
         self.workdir, self.limits, self.seq = Path(workdir), limits, 0
         self.workdir.mkdir(parents=True, exist_ok=True)
+        isolated = limits.sandbox
+        if isolated and sandbox.probe():
+            raise GraderFault(f"no sandbox on this machine: {sandbox.probe()}")
         cmd_r, self._cmd_w = os.pipe()
         self._res_r, res_w = os.pipe()
-        config = {"workdir": str(self.workdir), "fds": [cmd_r, res_w],
-                  "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
-                  "cpu_seconds": limits.notebook_timeout,
-                  "output_cap": limits.output_cap, "deny_read": deny_list(deny),
-                  "allow_read": allow_list(), "blocks": blocks}
+        config = {"workdir": sandbox.INSIDE if isolated else str(self.workdir),
+                  "fds": [cmd_r, res_w], "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+                  "cpu_seconds": limits.notebook_timeout, "output_cap": limits.output_cap,
+                  "processes": limits.processes if isolated else None,
+                  "deny_read": deny_list(deny), "allow_read": allow_list(blocks),
+                  "deny_import": list(layout.instructor_modules()), "blocks": blocks,
+                  "preload": isolated}
         self.started = time.monotonic()
         self.proc = None
-        if limits.fork and env is None:
+        if limits.fork and env is None and isolated:
+            files = [p for p in sorted(self.workdir.rglob("*")) if p.is_file() and not p.is_symlink()]
+            config.update(files=[str(p.relative_to(self.workdir)) for p in files],
+                          tmp_bytes=limits.disk_mb * 2 ** 20, preload=False)
+            opened = [os.open(p, os.O_RDONLY) for p in files]
+            try:
+                self.proc = Forked(Zygote.get(blocks, limits), config, (cmd_r, res_w, *opened))
+            except (OSError, ValueError, ProcessDied, GraderFault):
+                self.proc = None  # no sandboxed zygote: one bwrap sandbox for this process
+            finally:
+                for fd in opened:
+                    os.close(fd)
+        elif limits.fork and env is None:
             try:
                 self.proc = Forked(Zygote.get(), config, (cmd_r, res_w))
             except (OSError, ValueError, ProcessDied):
                 self.proc = None  # no zygote here: start a fresh interpreter instead
-        if self.proc is None:
-            self.proc = Spawned(config, env or child_env(tmpdir=self.workdir), (cmd_r, res_w),
-                                self.workdir)
-        os.close(cmd_r)
-        os.close(res_w)
+        try:
+            if self.proc is None:
+                base = env or child_env(tmpdir=self.workdir)
+                self.proc = Spawned(config, base, (cmd_r, res_w), self.workdir,
+                                    (limits, blocks) if isolated else None)
+        except OSError as exc:
+            raise GraderFault(f"the student process could not be started: {exc}")
+        finally:
+            os.close(cmd_r)
+            os.close(res_w)
         self._buffer = b""
-        self._wait_ready(limits.start_timeout)
+        try:
+            self._wait_ready(limits.start_timeout)
+        except ProcessDied:
+            errors = self.proc.startup_errors() if isinstance(self.proc, Spawned) else ""
+            if errors.startswith("bwrap:"):  # the sandbox failed, not the student's code
+                raise GraderFault(f"the sandbox did not start: {errors[:500]}")
+            raise
 
     # -- requests
     def _wait_ready(self, timeout):
@@ -315,6 +392,8 @@ class StudentProcess:
         if code is None:
             self.kill()
             return "the student process stopped answering"
+        if self.limits.sandbox and 128 < code < 128 + 65:
+            code = 128 - code  # bwrap reports a child killed by signal N as exit 128 + N
         if code < 0:
             name = signal.Signals(-code).name
             why = {"SIGKILL": " (killed: out of memory, or by a limit)",
@@ -324,8 +403,11 @@ class StudentProcess:
 
     def kill(self):
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
-        except (ProcessLookupError, PermissionError):
+            if isinstance(self.proc, Forked) and self.proc.zygote.nested:
+                self.proc.kill()  # its pid is the sandboxed zygote's, not ours
+            else:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the group of a process we started
+        except (ProcessLookupError, PermissionError, OSError):
             pass
         try:
             self.proc.wait(5)
@@ -339,4 +421,6 @@ class StudentProcess:
                 os.close(fd)
             except OSError:
                 pass
+        if isinstance(self.proc, Spawned):
+            self.proc.errors.close()
 

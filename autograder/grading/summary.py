@@ -25,9 +25,11 @@ def write_csv(results, trusted, path):
     return Path(path)
 
 
-def table(results, trusted):
-    """Per grade cell: points, mean score, how many students lost points."""
-    lines = [f"{'grade cell':<28} {'points':>6} {'mean':>6} {'lost points':>12}"]
+def table(results, trusted, isolation=""):
+    """Per grade cell: points, mean score, how many students lost points (after the
+    line saying which isolation student code ran under, if given)."""
+    lines = [isolation] if isolation else []
+    lines.append(f"{'grade cell':<28} {'points':>6} {'mean':>6} {'lost points':>12}")
     n = len(results)
     for cell in trusted.grade_cells:
         if cell.kind != "code":
