@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
-          "force", "executor", "quiet", "stream"}
+          "force", "executor", "quiet", "stream", "roster"}
 
 
 class Step:
@@ -91,15 +91,16 @@ class Resume(Step):
 
 
 class Grade(Step):
-    """Grade the remaining students in parallel; record each result as it arrives."""
+    """Grade the remaining students in parallel; record each result as it arrives; then read
+    every student's scores and comments back (manual grading included) for the feedback."""
     needs = ("todo", "finished", "journal", "trusted", "executor", "jobs", "limits", "db_url",
-             "course", "out")
-    makes = ("results",)
+             "course", "out", "roster")
+    makes = ("results", "books")
 
     def __call__(self, ctx):
         from nbgrader.api import Gradebook
         from . import autograded, feedback
-        from .gradebook import record
+        from .gradebook import read_roster, readback, record
         from .progress import Progress
         from .worker import grade_submission
         trusted, out = ctx["trusted"], Path(ctx["out"])
@@ -116,11 +117,12 @@ class Grade(Step):
         results = list(ctx["finished"])
         progress = Progress(len(results) + len(tasks), ctx.get("stream"), ctx.get("quiet"))
         progress.done = len(results)
+        roster = read_roster(ctx["roster"]) if ctx["roster"] else None
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
         with Gradebook(ctx["db_url"]) as gb:
             for entry in results:  # a run killed between journal and gradebook loses nothing
-                record(gb, trusted, entry)
+                record(gb, trusted, entry, roster)
             futures = {executor.submit(grade_submission, task): (task, key) for task, key in tasks}
             try:
                 for future in as_completed(futures):
@@ -129,9 +131,8 @@ class Grade(Step):
                         result = future.result()
                     except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
                         result = _lost(task, trusted, exc)
-                    record(gb, trusted, result)  # parent only: writes are serialised
+                    record(gb, trusted, result, roster)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
-                    feedback.write(result, ctx["assignment"], out / "feedback")
                     autograded.write(result, trusted, ctx["course"])
                     results.append(result)
                     progress.update(bool(result.get("fatal") or result.get("events")),
@@ -140,12 +141,17 @@ class Grade(Step):
                 if own:
                     executor.shutdown(wait=True, cancel_futures=True)
                 progress.close()
-        ctx["results"] = results
+            # every page, kept students' too: a grader may have graded or commented since
+            books = {r["student"]: readback(gb, trusted, r["student"]) for r in results}
+            for result in results:
+                feedback.write(result, ctx["assignment"], out / "feedback", books[result["student"]],
+                               ctx["course"], trusted.notebook)
+        ctx["results"], ctx["books"] = results, books
 
 
 class Summarise(Step):
     """grades.csv, the per-cell table (summary.txt) and the histogram of totals."""
-    needs = ("results", "trusted", "out", "collection")
+    needs = ("results", "books", "trusted", "out", "collection")
     makes = ("csv", "summary", "histogram")
 
     def __call__(self, ctx):
@@ -153,14 +159,15 @@ class Summarise(Step):
         out, trusted = Path(ctx["out"]), ctx["trusted"]
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r["student"] in current]
-        ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
-        text = table(results, trusted)
+        books = ctx["books"]
+        ctx["csv"] = write_csv(results, trusted, out / "grades.csv", books)
+        text = table(results, trusted, books)
         if ctx["collection"].unmatched:
             text += "\n\nfiles that name no student (not graded):\n  " + "\n  ".join(
                 ctx["collection"].unmatched)
         (out / "summary.txt").write_text(text + "\n")
         ctx["summary"] = text
-        ctx["histogram"] = histogram(results, trusted, out / "histogram.png")
+        ctx["histogram"] = histogram(results, trusted, out / "histogram.png", books)
 
 
 STEPS = [EnsureGradebook(), LoadTrusted(), Collect(), Resume(), Grade(), Summarise()]
@@ -187,7 +194,7 @@ def run(**inputs):
     ctx = {"course": course, "db_url": inputs.get("db_url") or f"sqlite:///{course / 'gradebook.db'}",
            "out": None, "jobs": inputs.get("jobs") or os.cpu_count() or 1,
            "limits": inputs.get("limits") or Limits(), "pattern": None, "force": False,
-           "executor": None, "quiet": False, "stream": sys.stderr}
+           "executor": None, "quiet": False, "stream": sys.stderr, "roster": None}
     ctx.update({k: v for k, v in inputs.items() if v is not None})
     ctx["course"] = course
     if ctx["pattern"] is None:
@@ -203,8 +210,5 @@ def run(**inputs):
 
 
 def _default_course():
-    here = Path.cwd()
-    if (here / "nbgrader_config.py").exists():
-        return here
-    from ..build import COURSE
-    return COURSE
+    from ..release import course_root
+    return course_root()
