@@ -73,6 +73,15 @@ def _cell_score(result, grade_id, books):
 
 
 def histogram(results, trusted, path, books=None):
+    """histogram.png: how many students got each total."""
+    import matplotlib.pyplot as plt
+    fig = figure(results, trusted, books)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return Path(path)
+
+
+def figure(results, trusted, books=None):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -87,6 +96,4 @@ def histogram(results, trusted, path, books=None):
     ax.set_ylabel("students")
     ax.set_title(f"{trusted.assignment}: {len(totals)} submissions")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return fig
