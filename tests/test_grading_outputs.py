@@ -5,7 +5,14 @@ Manual grading is done here as formgrader does it, through nbgrader's Gradebook
 ``manual_comment`` and commits), then the grader runs again.
 """
 import csv
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -167,3 +174,61 @@ def test_histogram_counts_students_in_whole_numbers(tmp_path):
     fig = figure(results, trusted)
     ticks = fig.axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+# Imports and reads first (the interpreter lives in root's home), then, as root, drop to
+# nobody: root writes read-only files regardless, so only a normal user meets the error.
+_REPLACE = """
+import json, os, sys
+from pathlib import Path
+import nbformat
+from autograder.grading import autograded
+from autograder.grading.trusted import load
+course, result = Path(sys.argv[1]), json.loads(sys.argv[2])
+trusted = load(course, "01_dense")
+nbformat.writes(autograded.build(result, trusted))  # any lazy import happens now
+if os.geteuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)
+print(autograded.write(result, trusted, course))
+"""
+
+
+def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_path):
+    """formgrader's Autograde leaves autograded notebooks 0444: does the grader, as a normal
+    user, replace such a file it owns, and only warn (no PermissionError) about one it cannot?"""
+    from autograder.release import nbgrader_env
+    base = Path(tempfile.mkdtemp(prefix="rnn-444-"))  # tmp_path is root's 0700 folder
+    try:
+        course = copy_course(base / "course")
+        notebook = fixture_paths()["reference"]
+        shutil.copy(notebook, base / "dense.ipynb")
+        mine = course / "autograded" / "ada" / "01_dense" / "dense.ipynb"
+        theirs = course / "autograded" / "bob" / "01_dense" / "dense.ipynb"
+        for path in (mine, theirs):
+            path.parent.mkdir(parents=True)
+            path.write_text("{}")
+            path.chmod(0o444)
+        if os.geteuid() == 0:  # the grading user owns the course, not bob's folder
+            for p in [base, *base.rglob("*")]:
+                if "bob" not in p.parts:
+                    os.chown(p, 65534, 65534)
+        grade = {"grade_id": "sigmoid_tests", "points": 1, "score": 1, "func": "sigmoid",
+                 "outcomes": [], "reason": "", "note": ""}
+
+        def run(student):
+            result = {"student": student, "path": str(base / "dense.ipynb"), "grades": [grade],
+                      "cells": {}, "fatal": None}
+            return subprocess.run([sys.executable, "-c", _REPLACE, str(course), json.dumps(result)],
+                                  cwd=base, env=nbgrader_env(), capture_output=True, text=True)
+
+        ok = run("ada")
+        assert ok.returncode == 0 and ok.stdout.strip() == str(mine), ok.stderr
+        assert nbformat.read(mine, as_version=4).cells, "the read-only file was not replaced"
+        if os.geteuid() == 0:
+            skipped = run("bob")
+            assert skipped.returncode == 0, skipped.stderr
+            assert skipped.stdout.strip() == "None" and "could not write" in skipped.stderr
+            assert theirs.read_text() == "{}"
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
