@@ -86,6 +86,10 @@ def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_re
     points = {c.grade_id: c.points for c in ctx["trusted"].grade_cells if c.grade_id in written}
     for g in written:
         _grade_by_hand(db, "ada", g, points[g] - 0.5, f"Good, but say why ({g}).")
+    with Gradebook(db) as gb:
+        ada = gb.find_student("ada")
+        assert (ada.first_name, ada.last_name) == ("", "ada")  # not "None, None" in formgrader
+        gb.update_or_create_student("ada", first_name="Ada", last_name="Lovelace")  # by hand
     manual = sum(points.values()) - 0.5 * len(written)
 
     for force in (False, True):
@@ -106,7 +110,7 @@ def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_re
         with Gradebook(db) as gb:  # the grader's work is still there
             assert gb.find_grade(written[0], "rnn", "03_rnn", "ada").manual_score == points[written[0]] - 0.5
             ada, bob = gb.find_student("ada"), gb.find_student("bob")
-            assert (ada.first_name, ada.last_name) == (None, "ada")
+            assert (ada.first_name, ada.last_name) == ("Ada", "Lovelace")
             assert (bob.first_name, bob.last_name, bob.email) == ("Bob", "Marley", "bob@example.org")
     assert "awaiting manual grading" in _rows(ctx)["bob"]["status"]
     assert "to grade" in ctx["summary"]

@@ -10,8 +10,8 @@ the formgrader and manual grading see the usual rows:
 - a written answer (a ``grade`` + ``solution`` markdown cell) gets 0 when left
   as released, and otherwise waits for manual grading;
 - solution cells left as released get the comment "No response.";
-- a student gets a name (from ``--roster``, else their id as last name) unless a
-  name is already there, so formgrader never lists "None, None".
+- a student gets a name (from ``--roster``, else their id as last name and an empty
+  first name) unless a name is already there, so formgrader never lists "None, None".
 
 :func:`readback` then reads each student's scores and comments back, manual
 grading included, for ``grades.csv`` and the feedback pages.
@@ -43,7 +43,10 @@ def read_roster(path):
 
 
 def _name(gb, student, roster):
-    """The roster's names, else the id as last name; names already in the gradebook stay."""
+    """The roster's names, else the id as last name; names already in the gradebook stay.
+
+    formgrader prints a missing name as "None": an empty first name shows as nothing.
+    """
     try:
         known = gb.find_student(student)
     except MissingEntry:
@@ -51,7 +54,9 @@ def _name(gb, student, roster):
     given = {k: v for k, v in (roster or {}).get(student, {}).items() if v}
     if not given and known is not None and (known.first_name or known.last_name):
         return {}
-    return given or {"last_name": student}
+    if not given:
+        return {"first_name": "", "last_name": student}
+    return {"first_name": "", "last_name": student, **given}
 
 
 def record(gb, trusted, result, roster=None):

@@ -49,8 +49,9 @@ def table(results, trusted, books=None):
     n = len(results)
     for cell in trusted.grade_cells:
         if cell.kind != "code":
-            done = [b["grades"][cell.grade_id]["score"] for b in (books or {}).values()
-                    if b and cell.grade_id in b["grades"] and not b["grades"][cell.grade_id]["pending"]]
+            kept = [(books or {}).get(r["student"]) or {"grades": {}} for r in results]
+            done = [b["grades"][cell.grade_id]["score"] for b in kept
+                    if cell.grade_id in b["grades"] and not b["grades"][cell.grade_id]["pending"]]
             mean = f"{sum(done) / len(done):.2f}" if done else "manual"
             lines.append(f"{cell.grade_id:<28} {cell.points:>6g} {mean:>6} "
                          f"{f'{n - len(done)} to grade' if n - len(done) else '':>12}")
