@@ -21,6 +21,7 @@ from nbgrader.api import Gradebook
 from autograder.grading import pipeline
 from autograder.grading.judge import grade_cell
 from autograder.grading.trusted import GradeCell
+from autograder.mutants import all_mutants
 from autograder.release import copy_course, nbgrader
 from autograder.submissions import fill
 
@@ -236,3 +237,27 @@ def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_
             assert theirs.read_text() == "{}"
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("mutant", all_mutants(), ids=lambda m: m.name)
+def test_every_known_mistake_keeps_its_verdict_and_cause_in_hidden_feedback(mutant):
+    """For each known mistake, does a hidden case's student message pass or fail exactly as the
+    full one, name the same likely cause, and hold no 'expected <number>'?"""
+    from autograder.cases import judge, run_probe
+    from autograder.grading.redact import hide
+    from autograder.suites import all_tests
+
+    from .test_mutants import _module_of, notebook_namespace
+    module = _module_of(mutant.func)
+    ns = notebook_namespace(module, mutant)
+    tests = all_tests()
+    grade_ids = mutant.grade_ids or [t.grade_id for t in module.TESTS if t.func == mutant.func]
+    for grade_id in grade_ids:
+        for n, case in enumerate(tests[grade_id].hidden(), 1):
+            actual = run_probe(case, ns)
+            full = judge(case, actual)
+            shown = hide(case, actual, full, n)
+            assert shown.passed == full.passed, case.label
+            cause = full.message.partition(". Likely cause: ")[2]
+            assert cause in shown.message, (case.label, shown.message)
+            assert not re.search(r"expected -?\d", shown.message), (case.label, shown.message)

@@ -43,9 +43,10 @@ def _problem(name, func, expected, actual, rtol, atol):
     if expected.dtype.kind in "iub":
         return f"{name} differs in {int((got != expected).sum())} of {got.size} entries"
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
-    err = float(np.max(np.abs(got - expected)[~close])) if (~close).any() else 0.0
+    err = np.where(close, 0.0, np.abs(got - expected))
+    worst = [int(i) for i in np.unravel_index(np.argmax(err), err.shape)] if err.ndim else []
     return (f"{name} is off in {int((~close).sum())} of {close.size} entries, by up to "
-            f"{_size(err)}")
+            f"{_size(err.max())} (at {worst})")
 
 
 def hide(case, actual, outcome, number):
