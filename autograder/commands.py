@@ -3,7 +3,9 @@ import sys
 
 
 def _build(args):
-    from .build import build_all
+    from .build import COURSE, build_all
+    from .release import say_course
+    say_course(COURSE)  # authoring specs and solutions/ live in the repository's course only
     changed = build_all(args.assignments or None, write=not args.check)
     for path in changed:
         print(("out of date: " if args.check else "wrote ") + str(path))
@@ -11,8 +13,10 @@ def _build(args):
 
 
 def _release(args):
-    from .release import ASSIGNMENTS, release
-    for path in release(args.assignments or None, out=args.out or ASSIGNMENTS):
+    from .release import course_root, release, say_course
+    course = course_root(args.course)
+    say_course(course)
+    for path in release(args.assignments or None, out=args.out, course=course):
         print(f"released {path}")
     return 0
 
@@ -52,7 +56,9 @@ def add_parser(sub):
                                    "in a temporary copy of the course, and write the student notebooks "
                                    "(without outputs) to assignments/.")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
-    p.add_argument("--out", help="write here instead of assignments/")
+    p.add_argument("--out", help="write here instead of assignments/ beside the course folder")
+    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
+                                    "else the repository's course/)")
     p.set_defaults(handler=_release)
 
     p = sub.add_parser("golden", help="compute (or --check) Keras golden values and visible cases",

@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .build import COURSE
 from .release import copy_course, nbgrader
 from .submissions import fill, write
 
@@ -74,6 +75,7 @@ def run(out=None, quiet=False):
     if (out / "course").exists():
         shutil.rmtree(out / "course")
     course = copy_course(out / "course")
+    say(f"course: {course} (a copy of {COURSE})")
     say(f"[1/5] releasing {ASSIGNMENT} with nbgrader generate_assignment")
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     say("[2/5] submitting three students: ada, ben, cai")

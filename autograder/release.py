@@ -6,6 +6,10 @@ source notebooks from their authoring specs and ``solutions/``, runs plain
 repository gains no gradebook or release folder), and writes the released
 notebooks without outputs. A test runs it into a temporary folder and fails if
 the committed ``assignments/`` differ.
+
+Every command that works on a course resolves it with :func:`course_root`: the
+current folder when it is a course root (``nbgrader_config.py`` next to
+``source/``), else the repository's ``course/``, and says which one it uses.
 """
 import os
 import shutil
@@ -40,11 +44,37 @@ def nbgrader(course_dir, *args, check=True):
     return proc
 
 
-def copy_course(dest):
-    """Copy the course root (config, source notebooks, lectures) without local state."""
-    shutil.copytree(COURSE, dest, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "*.db", "__pycache__",
-        ".ipynb_checkpoints", "authoring"))
+def is_course(path):
+    """Whether ``path`` is an nbgrader course root: its config next to its source/ folder."""
+    path = Path(path)
+    return (path / "nbgrader_config.py").is_file() and (path / "source").is_dir()
+
+
+def course_root(course=None, here=None):
+    """The course a command works on: ``course`` if given, else the current folder when it is
+    a course root, else the repository's ``course/`` (what the package was installed from)."""
+    if course:
+        if not is_course(course):
+            raise SystemExit(f"{course} is not an nbgrader course root "
+                             "(it needs nbgrader_config.py and a source/ folder)")
+        return Path(course).resolve()
+    here = Path(here or Path.cwd())
+    return here.resolve() if is_course(here) else COURSE
+
+
+def say_course(course, stream=None):
+    """Print the course root a command uses, first, so nobody grades the wrong course."""
+    print(f"course: {course}", file=stream or sys.stdout, flush=True)
+
+
+# Local state a course collects; never copied with it (and ignored by git, see .gitignore).
+STATE = ("release", "submitted", "autograded", "feedback", "grading", "exchange", "*.db",
+         "__pycache__", ".ipynb_checkpoints", ".nbgrader.log")
+
+
+def copy_course(dest, course=None):
+    """Copy a course root (default: the repository's) without local state or authoring specs."""
+    shutil.copytree(course or COURSE, dest, ignore=shutil.ignore_patterns(*STATE, "authoring"))
     return Path(dest)
 
 
@@ -62,13 +92,25 @@ def clean(nb):
     return nb
 
 
-def release(assignments=None, out=ASSIGNMENTS):
-    """Release the named (default: all) assignments into ``out``; return written paths."""
-    assignments = assignments or assignment_ids()
-    build_all(assignments)
+def default_out(course):
+    """Where released notebooks go: assignments/ beside the course folder."""
+    return ASSIGNMENTS if Path(course).resolve() == COURSE.resolve() else Path(course).parent / "assignments"
+
+
+def release(assignments=None, out=None, course=None):
+    """Release the named (default: all) assignments of ``course`` (default: the repository's)
+    into ``out``; return written paths. Only the repository's course is rebuilt from
+    ``solutions/`` first; another course is released as its source/ stands."""
+    course = Path(course or COURSE).resolve()
+    own = course == COURSE.resolve()
+    assignments = assignments or (assignment_ids() if own else
+                                  sorted(p.name for p in (course / "source").iterdir() if p.is_dir()))
+    if own:
+        build_all(assignments)
+    out = Path(out or default_out(course))
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        course = copy_course(Path(tmp) / "course")
+        course = copy_course(Path(tmp) / "course", course)
         for assignment in assignments:
             nbgrader(course, "generate_assignment", assignment, "--force")
             target = Path(out) / assignment

@@ -1,4 +1,6 @@
 """nbgrader configuration of the course (run nbgrader commands from this folder)."""
+import os
+
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "rnn-text"
@@ -12,3 +14,14 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Per-cell time limit while validating and autograding (nbgrader's default is 30 s).
 c.Execute.timeout = 120
+
+# The exchange (release_assignment, collect, release_feedback, fetch_feedback) lives
+# inside the course, so formgrader's Release buttons work out of the box on a single
+# machine; it is created on first use and ignored by git. On a shared JupyterHub,
+# point it at a folder every user can write instead, e.g. "/srv/nbgrader/exchange",
+# and give students the same line.
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
+try:
+    os.makedirs(c.Exchange.root, exist_ok=True)
+except OSError:  # a read-only copy of the course: nbgrader says what is missing when it matters
+    pass

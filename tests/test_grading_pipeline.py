@@ -26,7 +26,7 @@ def test_gradebook_is_written_by_the_parent_only():
     assert "record(" not in inspect.getsource(worker)
     assert "Gradebook" not in inspect.getsource(worker)
     source = inspect.getsource(pipeline.Grade)
-    assert source.index("_ordered(") < source.index("record(gb, trusted, result)")
+    assert source.index("_ordered(") < source.index("record(gb, trusted, result, roster)")
 
 
 def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path):

@@ -6,6 +6,8 @@ restored from the course (hidden tests included: this copy is for graders; the
 students' feedback is the HTML page), and each grade cell's report as its output
 (an error output when it lost points, as under nbgrader).
 """
+import stat
+import sys
 from pathlib import Path
 
 import nbformat
@@ -73,10 +75,17 @@ def _grade_outputs(grade):
 
 
 def write(result, trusted, course):
+    """Write the autograded notebook; on failure warn and go on (the gradebook has the grades)."""
     nb = build(result, trusted)
     if nb is None:
         return None
     path = Path(course) / "autograded" / result["student"] / trusted.assignment / trusted.notebook
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb) + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():  # nbgrader autograde leaves its files read-only (0444)
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+        path.write_text(nbformat.writes(nb) + "\n")
+    except OSError as exc:  # someone else's file: never stop the class's grading for it
+        print(f"warning: {result['student']}: could not write {path}: {exc}", file=sys.stderr)
+        return None
     return path

@@ -3,8 +3,11 @@ import os
 
 
 def _grade(args):
+    from ..release import course_root, say_course
     from .limits import Limits
     from .pipeline import run
+    course = course_root(args.course)
+    say_course(course)
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory, output_cap=args.output_cap, disk_mb=args.disk,
                     processes=args.processes, sandbox=not args.no_sandbox)
@@ -12,15 +15,17 @@ def _grade(args):
     if args.scheduler:
         from distributed import Client
         executor = Client(args.scheduler).get_executor()
-    ctx = run(assignment=args.assignment, submissions=args.submissions, course=args.course,
+    ctx = run(assignment=args.assignment, submissions=args.submissions, course=course,
               db_url=args.db, out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
-              force=args.force, executor=executor, quiet=args.quiet)
+              force=args.force, executor=executor, quiet=args.quiet, roster=args.roster)
     out = ctx["out"]
     print(ctx["summary"])
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
           f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
     print(f"gradebook: {ctx['db_url']}\ngrades:    {out / 'grades.csv'}\n"
-          f"feedback:  {out / 'feedback'}/<student>.html\nhistogram: {out / 'histogram.png'}")
+          f"feedback:  {out / 'feedback'}/<student>.html (and, for exchange submissions, "
+          f"{course / 'feedback'}/<student>/{args.assignment}/ for nbgrader release_feedback)\n"
+          f"histogram: {out / 'histogram.png'}")
     return 0
 
 
@@ -52,8 +57,10 @@ def add_parser(sub):
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade WITHOUT kernel isolation (only the audit hook guards the grader); "
                         "printed and recorded in every row's notes. See docs/grading.md")
-    p.add_argument("--course", help="nbgrader course folder (default: ./ if it has "
-                                    "nbgrader_config.py, else the repository's course/)")
+    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
+                                    "with nbgrader_config.py and source/, else the repository's course/)")
+    p.add_argument("--roster", help="CSV with id,first_name,last_name,email columns: the names "
+                                    "formgrader shows (default: the student id as last name)")
     p.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///<course>/gradebook.db)")
     p.add_argument("--out", help="folder for grades.csv, feedback, summary (default: "
                                  "<course>/grading/<assignment>)")

@@ -12,7 +12,13 @@ the formgrader and manual grading see the usual rows:
 - solution cells left as released get the comment "No response.";
 - a submission the grader failed on (not the student) gets no auto score and every
   autograded cell is flagged for review; the next run grades it again.
+- a student gets a name (from ``--roster``, else their id as last name and an empty
+  first name) unless a name is already there, so formgrader never lists "None, None".
+
+:func:`readback` then reads each student's scores and comments back, manual
+grading included, for ``grades.csv`` and the feedback pages.
 """
+import csv
 import warnings
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -28,16 +34,43 @@ def ensure_assignment(db_url, trusted):
             return False
 
 
-def record(gb, trusted, result):
+def read_roster(path):
+    """{id: {"first_name", "last_name", "email"}} from a CSV with an ``id`` column."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "id" not in rows[0]:
+        raise SystemExit(f"{path}: the roster needs an 'id' column (and first_name, last_name, email)")
+    return {r["id"].strip(): {k: (r.get(k) or "").strip() or None
+                              for k in ("first_name", "last_name", "email")} for r in rows}
+
+
+def _name(gb, student, roster):
+    """The roster's names, else the id as last name; names already in the gradebook stay.
+
+    formgrader prints a missing name as "None": an empty first name shows as nothing.
+    """
+    try:
+        known = gb.find_student(student)
+    except MissingEntry:
+        known = None
+    given = {k: v for k, v in (roster or {}).get(student, {}).items() if v}
+    if not given and known is not None and (known.first_name or known.last_name):
+        return {}
+    if not given:
+        return {"first_name": "", "last_name": student}
+    return {"first_name": "", "last_name": student, **given}
+
+
+def record(gb, trusted, result, roster=None):
     """Store one result (see :mod:`.worker`) in an open Gradebook."""
     with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy autoflush warnings
         warnings.simplefilter("ignore")
-        _record(gb, trusted, result)
+        _record(gb, trusted, result, roster)
 
 
-def _record(gb, trusted, result):
+def _record(gb, trusted, result, roster):
     student, assignment, name = result["student"], trusted.assignment, trusted.name
-    gb.update_or_create_student(student)
+    gb.update_or_create_student(student, **_name(gb, student, roster))
     kwargs = {"timestamp": result["timestamp"]} if result.get("timestamp") else {}
     try:
         gb.update_or_create_submission(assignment, student, **kwargs)
@@ -66,6 +99,28 @@ def _record(gb, trusted, result):
             trusted.checksums.get(grade_id)
         comment.auto_comment = "No response." if unchanged else None
     gb.db.commit()
+
+
+def readback(gb, trusted, student):
+    """The gradebook's view of a student's notebook now: manual scores and comments included.
+
+    ``{"score", "max_score", "pending", "grades": {grade_id: {"score", "max_score",
+    "manual", "pending"}}, "comments": {grade_id: comment}}``, or None before recording.
+    ``score`` is what ``nbgrader export`` reports (a manual score wins over the auto one).
+    """
+    try:
+        nb = gb.find_submission_notebook(trusted.name, trusted.assignment, student)
+    except MissingEntry:
+        return None
+    grades = {g.name: {"score": float(g.score or 0.0), "max_score": float(g.max_score),
+                       "manual": g.manual_score is not None,
+                       "pending": g.manual_score is None and g.auto_score is None}
+              for g in nb.grades}
+    comments = {c.name: c.manual_comment for c in nb.comments if c.manual_comment}
+    return {"score": sum(g["score"] for g in grades.values()),
+            "max_score": sum(g["max_score"] for g in grades.values()),
+            "pending": any(g["pending"] for g in grades.values()),
+            "grades": grades, "comments": comments}
 
 
 def totals(db_url, assignment, notebook):

@@ -10,6 +10,7 @@ from functools import lru_cache
 from ..cases import Outcome, format_report, judge
 from ..suites import find_test
 from ..visible import visible_cases
+from .redact import hide
 
 
 @dataclass
@@ -27,8 +28,8 @@ class CellGrade:
 
 
 @lru_cache(maxsize=None)
-def cases_for(grade_id, checks=()):
-    """(func, cases) of a grade cell: its visible checks' cases, then its hidden ones."""
+def _split(grade_id, checks=()):
+    """(func, visible cases, hidden cases) of a grade cell."""
     test = find_test(grade_id)
     cases = []
     for func in checks:
@@ -36,17 +37,26 @@ def cases_for(grade_id, checks=()):
             cases += visible_cases(func)[1]
         except KeyError:
             pass
-    return test.func, tuple(cases + list(test.hidden()))
+    return test.func, tuple(cases), tuple(test.hidden())
+
+
+def cases_for(grade_id, checks=()):
+    """(func, cases) of a grade cell: its visible checks' cases, then its hidden ones."""
+    func, visible, hidden = _split(grade_id, checks)
+    return func, visible + hidden
 
 
 def grade_cell(cell, outputs):
     """A CellGrade from the outputs the student process sent back (one per case)."""
-    func, cases = cases_for(cell.grade_id, tuple(cell.checks))
+    func, visible, hidden = _split(cell.grade_id, tuple(cell.checks))
     outcomes = []
-    for i, case in enumerate(cases):
+    for i, case in enumerate(visible + hidden):
         actual = outputs[i] if outputs is not None and i < len(outputs) else {
             "error": "error:no output came back for this case"}
-        outcomes.append(judge(case, actual))
+        outcome = judge(case, actual)
+        if i >= len(visible):  # reports reach students: no hidden expected values in them
+            outcome = hide(case, actual, outcome, i - len(visible) + 1)
+        outcomes.append(outcome)
     return finish(cell, func, outcomes)
 
 

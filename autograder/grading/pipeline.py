@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
-          "force", "executor", "quiet", "stream"}
+          "force", "executor", "quiet", "stream", "roster"}
 
 
 SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set aside
@@ -108,12 +108,13 @@ class Grade(Step):
     failure. Writing one student's feedback or autograded copy cannot stop the run.
     """
     needs = ("todo", "finished", "journal", "trusted", "executor", "jobs", "limits", "db_url",
-             "course", "out")
-    makes = ("results",)
+             "course", "out", "roster")
+    makes = ("results", "books")
 
     def __call__(self, ctx):
         from nbgrader.api import Gradebook
-        from .gradebook import record
+        from . import autograded, feedback
+        from .gradebook import read_roster, readback, record
         from .progress import Progress
         trusted, out = ctx["trusted"], Path(ctx["out"])
         deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
@@ -138,26 +139,35 @@ class Grade(Step):
         results = list(ctx["finished"])
         progress = Progress(len(results) + len(tasks), ctx.get("stream"), ctx.get("quiet"))
         progress.done = len(results)
+        roster = read_roster(ctx["roster"]) if ctx["roster"] else None
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
+        books = {}
         try:
             with Gradebook(ctx["db_url"]) as gb:
                 for entry in results:  # a run killed between journal and gradebook loses nothing
-                    record(gb, trusted, entry)
+                    record(gb, trusted, entry, roster)
                 for result, key in _ordered(executor, tasks, ctx):
                     result["path"] = result.get("source", result.get("path"))
-                    record(gb, trusted, result)  # parent only: writes are serialised
+                    record(gb, trusted, result, roster)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
-                    _write_pages(result, ctx)
+                    _safely(result, ctx, "autograded notebook",
+                            lambda: autograded.write(result, trusted, ctx["course"]))
                     results.append(result)
                     progress.update(bool(result.get("fatal") or result.get("events")),
                                     f"{result['student']}: {result['score']:g}/{result['max_score']:g}")
+                # every page, kept students' too: a grader may have graded or commented since
+                books = {r["student"]: readback(gb, trusted, r["student"]) for r in results}
         finally:
             if own:
                 executor.shutdown(wait=True, cancel_futures=True)
             progress.close()
             shutil.rmtree(copies, ignore_errors=True)
-        ctx["results"] = results
+        for result in results:
+            _safely(result, ctx, "feedback page", lambda: feedback.write(
+                result, ctx["assignment"], out / "feedback", books[result["student"]],
+                ctx["course"], trusted.notebook))
+        ctx["results"], ctx["books"] = results, books
 
 
 def _ordered(executor, tasks, ctx):
@@ -210,22 +220,19 @@ def _results(executor, tasks, trusted, window, journal):
             yield result, key
 
 
-def _write_pages(result, ctx):
-    """Feedback page and autograded copy of one result; a failure is noted, never raised."""
-    from . import autograded, feedback
-    for what, write in (("feedback page", lambda: feedback.write(
-            result, ctx["assignment"], Path(ctx["out"]) / "feedback")),
-            ("autograded notebook", lambda: autograded.write(result, ctx["trusted"], ctx["course"]))):
-        try:
-            write()
-        except Exception as exc:  # the gradebook row and the journal are already written
-            print(f"{result['student']}: the {what} could not be written: "
-                  f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
+def _safely(result, ctx, what, write):
+    """Write one page of a result (feedback, autograded copy); a failure is noted, never raised:
+    the gradebook row and the journal are already written."""
+    try:
+        write()
+    except Exception as exc:
+        print(f"{result['student']}: the {what} could not be written: "
+              f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
 
 
 class Summarise(Step):
     """grades.csv, the per-cell table (summary.txt) and the histogram of totals."""
-    needs = ("results", "trusted", "out", "collection")
+    needs = ("results", "books", "trusted", "out", "collection")
     makes = ("csv", "summary", "histogram")
 
     def __call__(self, ctx):
@@ -233,9 +240,10 @@ class Summarise(Step):
         out, trusted = Path(ctx["out"]), ctx["trusted"]
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r["student"] in current]
-        ctx["csv"] = write_csv(results, trusted, out / "grades.csv")
+        books = ctx["books"]
+        ctx["csv"] = write_csv(results, trusted, out / "grades.csv", books)
         lost = sorted(r["student"] for r in results if r.get("grader_failure"))
-        text = table([r for r in results if not r.get("grader_failure")], trusted,
+        text = table([r for r in results if not r.get("grader_failure")], trusted, books,
                      ctx.get("isolation", ""))
         if lost:
             text += ("\n\nnot graded because the grader failed (not the students; run "
@@ -245,7 +253,7 @@ class Summarise(Step):
                 ctx["collection"].unmatched)
         (out / "summary.txt").write_text(text + "\n")
         ctx["summary"] = text
-        ctx["histogram"] = histogram(results, trusted, out / "histogram.png")
+        ctx["histogram"] = histogram(results, trusted, out / "histogram.png", books)
 
 
 STEPS = [EnsureGradebook(), LoadTrusted(), Collect(), Resume(), Grade(), Summarise()]
@@ -261,7 +269,7 @@ def run(**inputs):
     ctx = {"course": course, "db_url": inputs.get("db_url") or f"sqlite:///{course / 'gradebook.db'}",
            "out": None, "jobs": inputs.get("jobs") or os.cpu_count() or 1,
            "limits": inputs.get("limits") or Limits(), "pattern": None, "force": False,
-           "executor": None, "quiet": False, "stream": sys.stderr}
+           "executor": None, "quiet": False, "stream": sys.stderr, "roster": None}
     ctx.update({k: v for k, v in inputs.items() if v is not None})
     ctx["course"] = course
     if ctx["pattern"] is None:
@@ -291,8 +299,5 @@ def _isolation(ctx):
 
 
 def _default_course():
-    here = Path.cwd()
-    if (here / "nbgrader_config.py").exists():
-        return here
-    from ..build import COURSE
-    return COURSE
+    from ..release import course_root
+    return course_root()
