@@ -151,6 +151,8 @@ def test_feedback_shows_hidden_cases_without_their_expected_values():
     assert "white-space:pre-wrap" in page and "overflow-wrap:anywhere" in page
     for case, actual in zip(cases[len(visible):], outputs[len(visible):]):
         for key, exp in case.expected.items():  # not one hidden expected entry is on the page
+            if isinstance(exp, str):  # a cache's type or a field's kind: no hidden number
+                continue
             for value in exp.ravel()[:50]:
                 if abs(value) > 1e-3:
                     assert _fmt(value) not in page, (case.label, key, value)

@@ -287,13 +287,7 @@ class StudentProcess:
             os.close(cmd_r)
             os.close(res_w)
         self._buffer = b""
-        try:
-            self._wait_ready(limits.start_timeout)
-        except ProcessDied:
-            errors = self.proc.startup_errors() if isinstance(self.proc, Spawned) else ""
-            if errors.startswith("bwrap:"):  # the sandbox failed, not the student's code
-                raise GraderFault(f"the sandbox did not start: {errors[:500]}")
-            raise
+        self._wait_ready(limits.start_timeout)
 
     # -- requests
     def _wait_ready(self, timeout):
@@ -301,7 +295,10 @@ class StudentProcess:
         try:
             header, _ = self._receive(time.monotonic() + timeout)
         except (ProcessDied, TimedOut) as exc:
+            errors = self.proc.startup_errors() if isinstance(self.proc, Spawned) else ""
             self.close()
+            if errors.startswith("bwrap:"):  # the sandbox failed, not the student's code
+                raise GraderFault(f"the sandbox did not start: {errors[:500]}") from None
             if isinstance(self.proc, Forked):
                 Zygote.retire(self.proc.zygote)  # damaged (e.g. prlimit-ed): never fork from it again
             why = str(exc).split(" (")[0] or "timed out"  # its hints are for a student's code

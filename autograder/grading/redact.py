@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..cases import Outcome
-from ..compare import compare_value, describe, matches
+from ..compare import compare_value, describe, error_hint, matches
 
 # Numbers with a decimal point or an exponent in a student's own error message:
 # code under test could raise with the hidden inputs in the message.
@@ -57,7 +57,9 @@ def hide(case, actual, outcome, number):
     if "error" in actual:
         first = str(actual["error"])[6:].strip().splitlines()[:1]
         text = _FLOAT.sub("…", first[0])[:200] if first else "an error"
-        return Outcome(label, False, f"{case.func} raised an error: {text}")
+        cause = error_hint(str(actual["error"]))  # e.g. a matmul's shapes: W where W.T is needed
+        return Outcome(label, False, f"{case.func} raised an error: {text}"
+                       + (f". Likely cause: {cause}" if cause else ""))
     problems = [p for p in (_problem(case.names.get(k, k), case.func, exp, actual.get(k),
                                      case.rtol, case.atol)
                             for k, exp in case.expected.items()) if p]
