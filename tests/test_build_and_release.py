@@ -48,9 +48,13 @@ def _all_notebooks():
 @pytest.mark.parametrize("path", _all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebooks_are_committed_without_outputs(path):
     nb = json.loads(path.read_text())
-    for cell in nb["cells"]:
+    # nbformat 3 (a grading fixture) keeps its cells in worksheets and counts in prompt_number.
+    cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws["cells"]]
+    assert cells, f"{path.name}: no cells found"
+    for cell in cells:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None, \
+            assert cell["outputs"] == [] and cell.get("execution_count",
+                                                      cell.get("prompt_number")) is None, \
                 f"{path.name}: a cell has outputs"
 
 
