@@ -319,10 +319,12 @@ def _training_cases():
     V, D, H = 12, 3, 4
     ids, y = random_ids(rng, 9, 6, V), rng.integers(0, 2, 9)
     params = random_params(rng, V, D, H)
+    # One review per batch: a gradient not divided by N is then the right one, so that
+    # mistake cannot pass for a clip that rescales every step.
     out.append(model_case(R, f"fit with clip_norm={CLIP_SGD}: SGD(0.5), 2 epochs, batches of "
-                             f"3, in order",
+                             f"1, in order",
                           dict(vocab_size=V, embed_dim=D, hidden_dim=H),
-                          [("fit", [ids, y, 2, 3, New("SGD", learning_rate=0.5)],
+                          [("fit", [ids, y, 2, 1, New("SGD", learning_rate=0.5)],
                             {"shuffle": False, "clip_norm": CLIP_SGD})],
                           set_params=params, report=("params",), keep=("out", "params")))
     vectors = rng.normal(0, 0.5, (V, D))
