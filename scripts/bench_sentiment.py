@@ -125,6 +125,7 @@ def compare(V, data, kinds, seeds, title, probe=True):
 
     def row(name, model_eval, seconds, curve=None):
         rows.append((name, *model_eval, seconds))
+        print(f"  {name}: test accuracy {model_eval[0]:.3f} ({seconds:.0f} s)", flush=True)
         if curve is not None:
             curves[name] = curve
 
