@@ -1,7 +1,9 @@
 """What 06_sentiment compares its models with, and the pretrained vectors of its recipe.
 
 Shared by the capstone notebook and ``scripts/bench_sentiment.py`` so that the figures
-in one are the figures of the other. NumPy only; nothing here is graded.
+in one are the figures of the other. NumPy only, and public (students receive it): it
+imports no reference solution, the caller passes the optimizer (the notebook its
+``autograder.blocks.Adam``). Nothing here is graded.
 
 - :func:`bag_of_words` and :class:`BagOfWords`: logistic regression on which words a
   review contains (their order ignored), trained with the course's Adam.
@@ -11,8 +13,9 @@ in one are the figures of the other. NumPy only; nothing here is graded.
 """
 import numpy as np
 
-from solutions.dense import sigmoid
-from solutions.optimizers import Adam
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def bag_of_words(ids, vocab_size, binary=True):
@@ -31,33 +34,34 @@ def bag_of_words(ids, vocab_size, binary=True):
 class BagOfWords:
     """Logistic regression on bag_of_words features: p = sigmoid(B w + b).
 
-    Full-batch Adam on the mean cross-entropy plus l2 * |w|^2 / 2 (a little weight
-    decay keeps rare words from getting huge weights on a small training set).
+    Full-batch steps of the given optimizer (the course's Adam(learning_rate=0.05) in
+    the notebook and the benchmark) on the mean cross-entropy plus l2 * |w|^2 / 2 (a
+    little weight decay keeps rare words from getting huge weights on a small set).
     """
 
     def __init__(self, vocab_size, binary=True, l2=1e-3):
         self.V, self.binary, self.l2 = vocab_size, binary, l2
         self.params = {"w": np.zeros(vocab_size), "b": np.zeros(1)}
 
-    def fit(self, ids, y, steps=300, learning_rate=0.05):
+    def fit(self, ids, y, optimizer, steps=300):
+        """optimizer: an object with update(params, grads), e.g. Adam(learning_rate=0.05)."""
         B, y = bag_of_words(ids, self.V, self.binary), np.asarray(y, dtype=np.float64)
-        adam = Adam(learning_rate=learning_rate)
         for _ in range(steps):
-            dz = (sigmoid(B @ self.params["w"] + self.params["b"]) - y) / len(y)  # (N,)
-            adam.update(self.params, {"w": B.T @ dz + self.l2 * self.params["w"],
-                                      "b": np.array([dz.sum()])})
+            dz = (_sigmoid(B @ self.params["w"] + self.params["b"]) - y) / len(y)  # (N,)
+            optimizer.update(self.params, {"w": B.T @ dz + self.l2 * self.params["w"],
+                                           "b": np.array([dz.sum()])})
         return self
 
     def predict(self, ids):
         """Probabilities (N,) of the positive class."""
         B = bag_of_words(ids, self.V, self.binary)
-        return sigmoid(B @ self.params["w"] + self.params["b"])
+        return _sigmoid(B @ self.params["w"] + self.params["b"])
 
     def accuracy(self, ids, y):
         return float(np.mean((self.predict(ids) > 0.5) == (np.asarray(y) > 0.5)))
 
 
-def polarity_vectors(ids, y, vocab_size, embed_dim, seed=0, scale=1.0):
+def polarity_vectors(ids, y, vocab_size, embed_dim, optimizer, seed=0, scale=1.0):
     """Pretrained embeddings (V, D) from the training split: column 0 is each word's
     weight in a BagOfWords model, rescaled to [-scale, scale]; the other columns are
     Keras's default start (uniform in [-0.05, 0.05], from default_rng(seed)).
@@ -65,10 +69,11 @@ def polarity_vectors(ids, y, vocab_size, embed_dim, seed=0, scale=1.0):
     Inputs:
     - ids: padded training ids (N, T); y: their labels (N,)
     - vocab_size, embed_dim: V, D
+    - optimizer: for the BagOfWords model, e.g. Adam(learning_rate=0.05)
     Returns:
     - vectors: of shape (V, D); row 0 (padding) is never read by the model
     """
-    weights = BagOfWords(vocab_size).fit(ids, y).params["w"]  # (V,)
+    weights = BagOfWords(vocab_size).fit(ids, y, optimizer).params["w"]  # (V,)
     vectors = np.random.default_rng(seed).uniform(-0.05, 0.05, (vocab_size, embed_dim))
     vectors[:, 0] = scale * weights / max(np.abs(weights).max(), 1e-12)
     return vectors

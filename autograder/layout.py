@@ -30,6 +30,7 @@ PUBLIC_MODULES = (
 OPTIONAL_PUBLIC_MODULES = (
     "corpus",  # the built-in sentiment corpus and text loaders
     "loaders",  # IMDB and text<TAB>label loaders (re-exports the corpus)
+    "baselines",  # 06's bag of words and polarity vectors (NumPy only, no answers)
     "plotting",  # plotting helpers for the notebooks
 )
 

@@ -77,7 +77,8 @@ def keras_model(kind, V, lr, clip_norm=None, seed=0):
 def train_numpy(V, data, recipe, seed):
     """A SentimentRNN trained with ``recipe`` on data["train"]; returns (model, history)."""
     X, y = data["train"]
-    vectors = polarity_vectors(X, y, V, D, seed=seed) if recipe.get("pretrained") else None
+    vectors = (polarity_vectors(X, y, V, D, Adam(learning_rate=0.05), seed=seed)
+               if recipe.get("pretrained") else None)
     model = SentimentRNN(V, D, H, seed=seed, embeddings=vectors,
                          trainable_embeddings=recipe.get("trainable_embeddings", True))
     optimizer = Adam(learning_rate=recipe["learning_rate"])
@@ -130,7 +131,7 @@ def compare(V, data, kinds, seeds, title, probe=True):
             curves[name] = curve
 
     started = time.perf_counter()
-    bow = BagOfWords(V).fit(*data["train"])
+    bow = BagOfWords(V).fit(*data["train"], Adam(learning_rate=0.05))
     row("bag of words (NumPy)", [bow.accuracy(*data["test"]),
                                  bow.accuracy(*data["probe"]) if probe else np.nan,
                                  bow.accuracy(*data["validation"])], time.perf_counter() - started)
