@@ -31,6 +31,7 @@ PUBLIC_MODULES = (
 OPTIONAL_PUBLIC_MODULES = (
     "corpus",  # the built-in sentiment corpus and text loaders
     "loaders",  # IMDB and text<TAB>label loaders (re-exports the corpus)
+    "baselines",  # 06's bag of words and polarity vectors (NumPy only, no answers)
     "plotting",  # plotting helpers for the notebooks
     "tagging_corpus",  # the built-in tagging corpus (08_cnn_tagging)
 )

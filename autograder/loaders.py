@@ -2,12 +2,15 @@
 
 - :func:`load_builtin` and :func:`negation_probe` come from :mod:`autograder.corpus`
   (generated offline, always available).
-- :func:`load_imdb` the real IMDB reviews through ``keras.datasets.imdb`` (the file
-  ``<KERAS_HOME or ~/.keras>/datasets/imdb.npz``, downloaded when missing and online), with
+- :func:`load_imdb` the real IMDB reviews as ``keras.datasets.imdb`` gives them (the file
+  ``<KERAS_HOME or ~/.keras>/datasets/imdb.npz``, downloaded when missing and online, or
+  any IMDB-format file given by ``path=``), with
   ``maxlen`` *truncating* long reviews (Keras's own ``maxlen`` drops them). Without
   the file and without a network it raises :class:`DataUnavailable` within about a
   second, with a message saying where to put the file; it never hangs.
-- :func:`load_tsv` / :func:`save_tsv` one review per line, ``text<TAB>label``.
+- :func:`load_tsv` / :func:`save_tsv` one review per line, ``text<TAB>label``: a
+  byte-order mark is dropped, other encodings are an option, bad bytes and bad rows
+  are refused with their line.
 """
 import os
 import socket
@@ -29,38 +32,81 @@ class DataUnavailable(RuntimeError):
 
 # ---- text<TAB>label files -------------------------------------------------------------
 
-def load_tsv(path, header=None):
+# A first line whose label is one of these is a header (any case), never a review.
+HEADER_WORDS = {"label", "labels", "sentiment", "polarity", "class", "target", "y"}
+
+
+def _label(key):
+    """0 or 1 for a valid label (lower case, stripped), else None. "1.0"/"0.0" are valid:
+    spreadsheets and pandas write integer columns that way."""
+    if key in LABEL_WORDS:
+        return LABEL_WORDS[key]
+    try:
+        value = float(key)
+    except ValueError:
+        return None
+    return int(value) if value in (0.0, 1.0) else None
+
+
+def _decode(path, data, encoding):
+    """The file's text; undecodable bytes are reported by line, not by chunk offset."""
+    try:
+        # utf-8-sig drops a byte-order mark (Windows editors write one), else reads plain UTF-8.
+        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+                           else encoding)
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ValueError(
+            f"{path}, line {line}: byte 0x{data[error.start]:02x} at column {column} is not "
+            f"valid {encoding}. The file was probably saved as Latin-1 or Windows-1252: "
+            f"read it with load_tsv(path, encoding=\"cp1252\") (or re-save it as UTF-8)."
+        ) from None
+
+
+def load_tsv(path, header=None, encoding="utf-8"):
     """Read a ``text<TAB>label`` file: one review per line.
 
     Inputs:
-    - path: the file (UTF-8). The label is what follows the *last* tab: 0/1,
+    - path: the file. The label is what follows the *last* tab: 0/1 (also 0.0/1.0),
       neg/pos or negative/positive (any case). Blank lines are skipped.
-    - header: True to skip the first line, False to read it, None to skip it
-      only when its label is not a valid label (e.g. ``text<TAB>label``).
+    - header: True to skip the first line, False to read it, None to skip it only
+      when its label is a column name such as ``label`` or ``sentiment``
+      (HEADER_WORDS); any other first line is data, and checked as such.
+    - encoding: the file's encoding; "utf-8" (the default) also strips a
+      byte-order mark. Bytes that do not decode are refused with their line.
     Returns a tuple of:
     - texts: list of str
     - labels: int64 array of 0/1
-    Raises ValueError naming the line of the first malformed row.
+    Raises ValueError naming the file and line of the first malformed row, or saying
+    that the file holds no reviews.
     """
     path = Path(path)
+    text = _decode(path, path.read_bytes(), encoding)
     texts, labels = [], []
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                continue
-            text, tab, label = line.rpartition("\t")
-            key = label.strip().lower()
-            if number == 1 and (header or (header is None and tab and key not in LABEL_WORDS)):
-                continue
-            if not tab:
-                raise ValueError(f"{path}, line {number}: no tab; expected text<TAB>label, "
-                                 f"got {line[:60]!r}")
-            if key not in LABEL_WORDS:
-                raise ValueError(f"{path}, line {number}: label {label!r} is not one of "
-                                 f"0/1, neg/pos, negative/positive")
-            texts.append(text)
-            labels.append(LABEL_WORDS[key])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        body, tab, label = line.rpartition("\t")
+        key = label.strip().lower()
+        if number == 1 and (header or (header is None and tab and key in HEADER_WORDS)):
+            continue
+        where = f"{path}, line {number}"
+        if not tab:
+            raise ValueError(f"{where}: no tab; expected text<TAB>label, got {line[:60]!r}")
+        value = _label(key)
+        if value is None:
+            why = ("nothing after the last tab (a trailing tab?)" if not key else
+                   f"label {label!r} is not one of 0/1, neg/pos, negative/positive")
+            first = body.split("\t", 1)[0].strip().lower()
+            if _label(first) is not None:
+                why += "; the line starts with a label: the columns must be text<TAB>label"
+            raise ValueError(f"{where}: {why}")
+        texts.append(body)
+        labels.append(value)
+    if not texts:
+        raise ValueError(f"{path}: no reviews (expected lines of text<TAB>label"
+                         f"{', after the header' if text.strip() else '; the file is empty'})")
     return texts, np.array(labels, dtype=np.int64)
 
 
@@ -136,8 +182,48 @@ def _keras_load_data(num_words):
     return keras.datasets.imdb.load_data(num_words=num_words)
 
 
-def load_imdb(num_words=10000, maxlen=200, check_network=True):
-    """The IMDB reviews (25 000 train, 25 000 test) as word ids, through keras.datasets.imdb.
+def read_imdb_npz(path, num_words=None):
+    """The four arrays of an IMDB-format .npz file, as keras.datasets.imdb gives them.
+
+    Two layouts are read, told apart by the start-of-review id 1:
+    - Keras's own ``imdb.npz``: raw word ranks from 1. They are shuffled, offset and
+      cut to num_words exactly as ``keras.datasets.imdb.load_data`` does (seed 113,
+      start 1, out-of-vocabulary 2, words from 3).
+    - already-indexed arrays (every review starts with 1, as load_data returns
+      them, e.g. a saved subset): kept in order; ids >= num_words become 2.
+    Read with NumPy only: no TensorFlow, and no hash check that could replace the file.
+    Returns ((x_train, y_train), (x_test, y_test)), x as lists of lists of int.
+    """
+    with np.load(path, allow_pickle=True) as f:
+        missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
+        if missing:
+            raise ValueError(f"{path}: not an IMDB-format file, it lacks {sorted(missing)} "
+                             f"(it has {sorted(f.files)})")
+        x_train, y_train, x_test, y_test = (f[k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    xs = [list(map(int, x)) for x in (*x_train, *x_test)]
+    if not all(x and x[0] == 1 for x in xs):  # Keras's raw layout: do what load_data does
+        rng = np.random.RandomState(113)
+        order_train, order_test = np.arange(len(x_train)), np.arange(len(x_test))
+        rng.shuffle(order_train)
+        rng.shuffle(order_test)
+        y_train, y_test = y_train[order_train], y_test[order_test]
+        order = np.concatenate([order_train, len(x_train) + order_test])
+        xs = [[1] + [w + 3 for w in xs[i]] for i in order]
+    if num_words:
+        xs = [[w if w < num_words else 2 for w in x] for x in xs]
+    n = len(x_train)
+    return (xs[:n], np.asarray(y_train)), (xs[n:], np.asarray(y_test))
+
+
+def imdb_download_failed_message(target, error):
+    return (f"Downloading the IMDB reviews failed ({error}).\nPut the file imdb.npz "
+            f"(17 MB, from {IMDB_URL}) at\n    {target}\nor pass its path: "
+            f"load_imdb(path=...). Everything else in the course works offline with the "
+            f"built-in corpus (autograder.corpus.load_builtin).")
+
+
+def load_imdb(num_words=10000, maxlen=200, check_network=True, path=None):
+    """The IMDB reviews (25 000 train, 25 000 test) as word ids, as keras.datasets.imdb gives them.
 
     Inputs:
     - num_words: keep the num_words - 1 most frequent ids, others become 2 (Keras's
@@ -146,14 +232,28 @@ def load_imdb(num_words=10000, maxlen=200, check_network=True):
       None keeps them whole
     - check_network: when the file is missing, first check within about a second
       that the download host answers, and raise DataUnavailable if it does not
+    - path: an IMDB-format .npz to read instead of Keras's (Keras's imdb.npz, or
+      already-indexed arrays; see read_imdb_npz)
     Returns a dict ``{"train": (ids, labels), "test": (ids, labels)}``: ids is a
     list of lists of int (Keras's ids: 0 padding, 1 start, 2 out of vocabulary,
     words from 3), labels an int64 array of 0/1.
-    Raises DataUnavailable (with where to put the file) when offline without the file.
+    Raises DataUnavailable (with where to put the file) when the file is missing and
+    cannot be downloaded, or when path names no file.
     """
-    target = keras_datasets_dir() / "imdb.npz"  # where keras.datasets.imdb looks for it
-    if not target.exists() and check_network and not _online():
+    target = Path(path) if path is not None else keras_datasets_dir() / "imdb.npz"
+    if target.exists():
+        # Read here rather than by load_data, whose hash check would download over a
+        # file the user put there (a subset, an older copy) instead of reading it.
+        (x_train, y_train), (x_test, y_test) = read_imdb_npz(target, num_words)
+    elif path is not None:
+        raise DataUnavailable(f"There is no file {target}: give the path of an IMDB-format "
+                              f".npz (Keras's imdb.npz or already-indexed arrays).")
+    elif check_network and not _online():
         raise DataUnavailable(imdb_unavailable_message(target))
-    (x_train, y_train), (x_test, y_test) = _keras_load_data(num_words)
+    else:
+        try:
+            (x_train, y_train), (x_test, y_test) = _keras_load_data(num_words)
+        except Exception as error:  # Keras's get_file raises a bare Exception
+            raise DataUnavailable(imdb_download_failed_message(target, error)) from error
     return {"train": (truncate(x_train, maxlen), np.asarray(y_train, dtype=np.int64)),
             "test": (truncate(x_test, maxlen), np.asarray(y_test, dtype=np.int64))}

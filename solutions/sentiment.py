@@ -8,7 +8,7 @@ import numpy as np
 from autograder.corpus import tokenize
 # The notebook imports these from autograder.blocks; they are imported here so the
 # checks run the graded code next to the same names.
-from solutions.bptt import rnn_backward  # noqa: F401
+from solutions.bptt import clip_by_global_norm, rnn_backward  # noqa: F401
 from solutions.dense import sigmoid  # noqa: F401
 from solutions.embeddings import embedding_backward, embedding_forward  # noqa: F401
 from solutions.optimizers import SGD, Adam  # noqa: F401
@@ -65,12 +65,18 @@ class SentimentRNN:
     no clipping: what Keras computes for Dense(1, activation="sigmoid")).
     """
 
-    def __init__(self, vocab_size, embed_dim, hidden_dim, seed=0):
+    def __init__(self, vocab_size, embed_dim, hidden_dim, seed=0, embeddings=None,
+                 trainable_embeddings=True):
         """Initialise as Keras does by default, from np.random.default_rng(seed).
 
         E uniform in [-0.05, 0.05]; the input block of W Glorot-uniform; the
         hidden block of W orthogonal; W_out Glorot-uniform; biases zero. The same
         generator is kept as self.rng, to shuffle the training data in fit.
+        - embeddings: None, or a (V, D) array of pretrained vectors that E starts
+          from (copied; the random draws are made anyway, so W, W_out and the
+          shuffling are those of the same seed without it)
+        - trainable_embeddings: False keeps E fixed in fit, as Keras's
+          Embedding(trainable=False); loss_and_grads still returns its gradient
         """
         rng = np.random.default_rng(seed)
         V, D, H = vocab_size, embed_dim, hidden_dim
@@ -84,6 +90,12 @@ class SentimentRNN:
             "W_out": rng.uniform(-np.sqrt(6.0 / (H + 1)), np.sqrt(6.0 / (H + 1)), size=(1, H)),
             "b_out": np.zeros(1),
         }
+        if embeddings is not None:
+            embeddings = np.asarray(embeddings, dtype=np.float64)
+            if embeddings.shape != (V, D):
+                raise ValueError(f"embeddings must have shape {(V, D)}, got {embeddings.shape}")
+            self.params["E"] = embeddings.copy()  # training must not change the caller's array
+        self.trainable_embeddings = trainable_embeddings
         self.rng = rng  # shuffles the training data in fit
 
     def _logits(self, ids):
@@ -151,7 +163,8 @@ class SentimentRNN:
         loss, grads, _ = self._loss_grads_probs(ids, y)
         return loss, grads
 
-    def fit(self, ids, y, epochs, batch_size, optimizer, validation_data=None, shuffle=True):
+    def fit(self, ids, y, epochs, batch_size, optimizer, validation_data=None, shuffle=True,
+            clip_norm=None):
         """Train with mini-batches, as keras.Model.fit does.
 
         Inputs:
@@ -161,6 +174,9 @@ class SentimentRNN:
         - validation_data: None or a tuple (ids_val, y_val)
         - shuffle: visit the samples in a new order each epoch (from self.rng);
           False visits them in order
+        - clip_norm: None, or a positive float: before each update, rescale the
+          gradients of the trained parameters together so that their global norm
+          is at most clip_norm (clip_by_global_norm, Keras's global_clipnorm)
         Returns:
         - history: a dict of lists, one entry per epoch: "loss" and "accuracy" (the
           mean over the epoch's batches, each computed before its update, weighted
@@ -178,6 +194,12 @@ class SentimentRNN:
             for start in range(0, N, batch_size):
                 batch = order[start:start + batch_size]
                 loss, grads, probs = self._loss_grads_probs(ids[batch], y[batch])
+                if not self.trainable_embeddings:
+                    del grads["E"]  # a frozen table gets no update, and no part of the norm
+                if clip_norm is not None:
+                    names = list(grads)
+                    clipped, _ = clip_by_global_norm([grads[k] for k in names], clip_norm)
+                    grads = dict(zip(names, clipped))
                 optimizer.update(self.params, grads)
                 total_loss += loss * len(batch)
                 correct += int(np.sum((probs > 0.5) == (y[batch] > 0.5)))

@@ -97,3 +97,57 @@ def test_keras_bridge_round_trip():
     back = sentiment_from_keras(weights)
     for k in params:
         np.testing.assert_array_equal(back[k], params[k])
+
+
+def test_defaults_keep_the_released_training_run():
+    """clip_norm=None and trainable embeddings are the released fit, step for step."""
+    rng = np.random.default_rng(7)
+    params, ids, y = random_params(rng, 8, 2, 3), random_ids(rng, 7, 5, 8), rng.integers(0, 2, 7)
+    a, b = model_with(params), model_with(params)
+    a.fit(ids, y, epochs=2, batch_size=3, optimizer=SGD(0.3), shuffle=False)
+    b.fit(ids, y, epochs=2, batch_size=3, optimizer=SGD(0.3), shuffle=False, clip_norm=None)
+    for k in params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+        assert not np.array_equal(a.params[k], params[k])  # every parameter was trained
+
+
+def test_clip_norm_is_one_global_norm_over_the_trained_gradients():
+    """Each update is the unclipped one scaled by min(1, clip / global norm), with E's
+    gradient counted only while E is trained (Keras's global_clipnorm on trainable weights)."""
+    from solutions.bptt import clip_by_global_norm
+    rng = np.random.default_rng(8)
+    params, ids, y = random_params(rng, 8, 2, 3), random_ids(rng, 6, 5, 8), rng.integers(0, 2, 6)
+    for frozen in (False, True):
+        model, manual = model_with(params), model_with(params)
+        model.trainable_embeddings = manual.trainable_embeddings = not frozen
+        model.fit(ids, y, epochs=1, batch_size=6, optimizer=SGD(1.0), shuffle=False, clip_norm=0.1)
+        _, grads = manual.loss_and_grads(ids, y)
+        if frozen:
+            del grads["E"]
+        names = list(grads)
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+        assert norm > 0.1  # the clip binds in this case
+        clipped, _ = clip_by_global_norm([grads[k] for k in names], 0.1)
+        for k, g in zip(names, clipped):
+            np.testing.assert_allclose(model.params[k] - params[k], -g, rtol=1e-10, atol=1e-15)
+        if frozen:
+            np.testing.assert_array_equal(model.params["E"], params["E"])
+
+
+def test_pretrained_embeddings_are_copied_and_keep_the_seeds_other_weights():
+    vectors = np.random.default_rng(9).normal(size=(10, 4))
+    kept = vectors.copy()
+    plain, started = SentimentRNN(10, 4, 3, seed=4), SentimentRNN(10, 4, 3, seed=4, embeddings=vectors)
+    np.testing.assert_array_equal(started.params["E"], vectors)
+    for k in ("W", "b", "W_out", "b_out"):
+        np.testing.assert_array_equal(started.params[k], plain.params[k])
+    ids, y = random_ids(np.random.default_rng(1), 5, 4, 10), np.array([1, 0, 1, 0, 1])
+    started.fit(ids, y, epochs=1, batch_size=5, optimizer=SGD(1.0))
+    np.testing.assert_array_equal(vectors, kept)  # the caller's array is not trained
+    assert not np.array_equal(started.params["E"], vectors)
+    frozen = SentimentRNN(10, 4, 3, seed=4, embeddings=vectors, trainable_embeddings=False)
+    frozen.fit(ids, y, epochs=1, batch_size=5, optimizer=SGD(1.0))
+    np.testing.assert_array_equal(frozen.params["E"], vectors)
+    assert "E" in frozen.loss_and_grads(ids, y)[1]  # the gradient is still reported
+    with pytest.raises(ValueError, match="shape"):
+        SentimentRNN(10, 5, 3, embeddings=vectors)

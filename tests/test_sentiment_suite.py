@@ -93,3 +93,46 @@ def test_notebook_states_the_recorded_accuracy_and_recipe():
     text = (AUTHORING / S.ASSIGNMENT / "sentiment.py").read_text()
     assert f"({S.ACCURACY['test']} and {S.ACCURACY['probe']})" in text
     assert f"for {S.RECIPE['epochs']} epochs" in text and f"no more than {S.MARGIN:.2f}" in text
+
+
+def test_the_sgd_clip_case_clips_some_steps_and_not_others():
+    """CLIP_SGD lies between the batch norms of its case, so a clip that rescales every
+    gradient (also the small ones) and a clip that never binds both get it wrong."""
+    from autograder.probes import build
+    case = next(c for c in S._training_cases() if c.label.startswith("fit with clip_norm="))
+    call = case.spec["calls"][0]
+    ids, y = (build(a, case.arrays) for a in call["args"][:2])
+    model = S.ref()["SentimentRNN"](12, 3, 4)
+    model.params = {k: build(v, case.arrays) for k, v in case.spec["set"].items()}
+    from solutions.optimizers import SGD
+    norms, opt = [], SGD(0.5)
+    for _ in range(2):
+        for start in range(len(ids)):  # batches of 1
+            _, grads = model.loss_and_grads(ids[start:start + 1], y[start:start + 1])
+            norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+            norms.append(norm)
+            opt.update(model.params, {k: g * min(1.0, S.CLIP_SGD / norm) for k, g in grads.items()})
+    assert min(norms) < S.CLIP_SGD < max(norms), norms
+
+
+def test_keras_clip_golden_values_clip_and_differ_from_the_unclipped_run():
+    from autograder.keras_golden.sentiment import CLIP
+    g = golden.load(S.ASSIGNMENT)
+    for name in ("agree_clip", "agree_frozen"):
+        assert (g[f"{name}/norms"] > CLIP).all()  # Keras clipped every step
+        gap = np.abs(g[f"{name}/update/W"] - g["agree/update/W"]).max()
+        assert gap > 100 * S.AGREE_ATOL, name
+    assert not g["agree_frozen/update/E"].any() and np.abs(g["agree_clip/update/E"]).max() > 1e-3
+
+
+@pytest.mark.parametrize("name", ["sentiment_rnn_clip_per_variable",
+                                  "sentiment_rnn_clip_always_rescales",
+                                  "sentiment_rnn_frozen_embeddings_trained",
+                                  "sentiment_rnn_clip_counts_frozen_embeddings",
+                                  "sentiment_rnn_embeddings_ignored"])
+def test_recipe_mistakes_fail_a_recipe_case(name):
+    cases = [c for c in S._training_cases() + S._forward_cases()
+             if "clip" in c.label or "embeddings" in c.label]
+    assert all(judge(c, run_probe(c, _ns())).passed for c in cases)
+    mutant = next(m for m in mutants_for("SentimentRNN") if m.name == name)
+    assert any(not judge(c, run_probe(c, _ns(mutant))).passed for c in cases)

@@ -6,6 +6,9 @@
 - ``agree/*``: the same model trained with Keras's Adam, batch after batch in a fixed
   order (two epochs), from given weights: the weights' total updates. The embedding's
   gradient is made dense first (see the comment in :func:`generate`).
+- ``agree_clip/*`` and ``agree_frozen/*``: the same run with ``Adam(global_clipnorm=CLIP)``,
+  the embedding trained, then frozen (``trainable=False``: Keras neither updates it nor
+  counts its gradient in the global norm); ``*/norms`` are the global norms per step.
 - ``keras/<kind>/*``: what the ``keras_model`` probe reports on the reference
   ``build_keras_model(kind, ...)`` with given weights (description and outputs), and
   ``hint/<mutant>/<kind>/*`` the same for every known mistake (to name it when a
@@ -19,6 +22,10 @@ ASSIGNMENT = "06_sentiment"
 V, D, H = 13, 4, 5
 KERAS_SIZES = (11, 3, 4)  # V, D, H of the described models
 AGREE = {"epochs": 2, "batch_size": 4, "learning_rate": 0.01}
+# The capstone's recipe for real text: the same run with Keras's global_clipnorm (one
+# norm over every trained gradient, as clip_by_global_norm), E trained or frozen.
+# CLIP is below most batches' global norm here, so clipping happens in most steps.
+CLIP = 0.05
 
 
 def padded_ids(rng, n, t, vocab):
@@ -100,6 +107,27 @@ def generate():
     out.update({"agree/ids": ids, "agree/y": y})
     out.update({f"agree/{k}": v for k, v in params.items()})
     out.update({f"agree/update/{k}": after[k] - params[k] for k in params})
+
+    # The same run, gradients clipped by their global norm, E trained then frozen.
+    for name, frozen in (("agree_clip", False), ("agree_frozen", True)):
+        model = build_keras_model("simple_rnn", V, D, H)
+        model.set_weights(sentiment_to_keras(params))
+        model.layers[0].trainable = not frozen
+        optimizer = keras.optimizers.Adam(learning_rate=AGREE["learning_rate"],
+                                          global_clipnorm=CLIP)
+        norms = []
+        for _ in range(AGREE["epochs"]):
+            for start in range(0, len(ids), size):
+                xb, yb = ids[start:start + size], y[start:start + size, None].astype(float)
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(keras.losses.binary_crossentropy(yb, model(xb)))
+                grads = [tf.convert_to_tensor(g)
+                         for g in tape.gradient(loss, model.trainable_weights)]
+                norms.append(float(tf.linalg.global_norm(grads).numpy()))
+                optimizer.apply_gradients(zip(grads, model.trainable_weights))
+        after = sentiment_from_keras(model.get_weights())
+        out[f"{name}/norms"] = np.array(norms)
+        out.update({f"{name}/update/{k}": after[k] - params[k] for k in params})
 
     # build_keras_model for every kind, and for every known mistake, with given weights.
     V2, D2, H2 = KERAS_SIZES

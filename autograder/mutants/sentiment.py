@@ -269,6 +269,47 @@ MUTANTS = [
            "the last batch's loss", reference.SentimentRNN,
            [("history[\"loss\"].append(total_loss / N)", "history[\"loss\"].append(loss)")],
            grade_ids=(TRAINING,)),
+    edited("SentimentRNN", "sentiment_rnn_clip_per_variable", "clip_norm clips the gradients "
+           "together, by their global norm (clip_by_global_norm, Keras's global_clipnorm), not "
+           "each array by its own norm (Keras's clipnorm)", reference.SentimentRNN,
+           [("clipped, _ = clip_by_global_norm([grads[k] for k in names], clip_norm)",
+             "clipped = [clip_by_global_norm([grads[k]], clip_norm)[0][0] for k in names]")],
+           grade_ids=(TRAINING,)),
+    edited("SentimentRNN", "sentiment_rnn_clip_always_rescales", "clipping only shrinks: "
+           "gradients whose global norm is already below clip_norm are left as they are",
+           reference.SentimentRNN,
+           [("clipped, _ = clip_by_global_norm([grads[k] for k in names], clip_norm)",
+             "norm = np.sqrt(sum(np.sum(grads[k] ** 2) for k in names))\n"
+             "                    clipped = [grads[k] * clip_norm / norm for k in names]")],
+           grade_ids=(TRAINING,)),
+    edited("SentimentRNN", "sentiment_rnn_frozen_embeddings_trained", "with "
+           "trainable_embeddings=False, fit must leave E as it is: give the optimizer no "
+           "gradient for it", reference.SentimentRNN,
+           [("del grads[\"E\"]  # a frozen table gets no update, and no part of the norm",
+             "pass")],
+           grade_ids=(TRAINING,)),
+    edited("SentimentRNN", "sentiment_rnn_clip_counts_frozen_embeddings", "a frozen E is not "
+           "trained, so its gradient is no part of the global norm (Keras clips the trainable "
+           "weights' gradients): drop it before clipping", reference.SentimentRNN,
+           [("                if not self.trainable_embeddings:\n"
+             "                    del grads[\"E\"]  # a frozen table gets no update, and no part of the norm\n"
+             "                if clip_norm is not None:\n"
+             "                    names = list(grads)\n"
+             "                    clipped, _ = clip_by_global_norm([grads[k] for k in names], clip_norm)\n"
+             "                    grads = dict(zip(names, clipped))\n",
+             "                if clip_norm is not None:\n"
+             "                    names = list(grads)\n"
+             "                    clipped, _ = clip_by_global_norm([grads[k] for k in names], clip_norm)\n"
+             "                    grads = dict(zip(names, clipped))\n"
+             "                if not self.trainable_embeddings:\n"
+             "                    del grads[\"E\"]\n")],
+           grade_ids=(TRAINING,)),
+    edited("SentimentRNN", "sentiment_rnn_embeddings_ignored", "SentimentRNN(..., "
+           "embeddings=vectors) starts E from those vectors: put a copy of them in "
+           "self.params[\"E\"]", reference.SentimentRNN,
+           [("self.params[\"E\"] = embeddings.copy()  # training must not change the caller's array",
+             "self.embeddings = embeddings")],
+           grade_ids=(FORWARD, TRAINING)),
     edited("SentimentRNN", "sentiment_rnn_forward_logits", "forward returns probabilities: "
            "apply the sigmoid to the output layer's z", reference.SentimentRNN,
            [("return sigmoid(self._logits(ids)[0])", "return self._logits(ids)[0]")],
