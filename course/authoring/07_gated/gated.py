@@ -41,7 +41,7 @@ from autograder.blocks import (Adam, embedding_backward,  # noqa: E402
                                embedding_forward, pad_sequences, rnn_backward, rnn_forward,
                                sigmoid)
 from autograder.caches import GRUCache, GRUStepCache, LSTMCache, LSTMStepCache  # noqa: E402
-from autograder.visible import check  # noqa: E402
+from autograder.visible import check, require_keras  # noqa: E402
 
 # True while nbgrader validates or grades: cells that only demonstrate are skipped then.
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -285,8 +285,7 @@ check(gru_backward)
 # yours. Expect relative errors around 1e-16: both sides compute the same float64 numbers.
 
 # %% [demo]
-if not GRADING:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if not GRADING and require_keras():  # Keras is optional
     import keras
     import tensorflow as tf
 
