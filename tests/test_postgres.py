@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -75,7 +76,21 @@ def test_server_listens_on_a_unix_socket_only_and_stops(tmp_path):
             assert conn.execute("SHOW unix_socket_directories").fetchone()[0] == str(pg.socket_dir)
         pid = pg.server.get_pid()
         assert psutil.pid_exists(pid)
-    assert not psutil.pid_exists(pid), "the PostgreSQL server outlived its fixture"
+    assert not _still_running(pid, psutil), "the PostgreSQL server outlived its fixture"
+
+
+def _still_running(pid, psutil, wait=15.0):
+    """Whether ``pid`` runs after up to ``wait`` s (an exited server that nobody has reaped
+    yet, a zombie, has stopped: pg_ctl daemonises it, so its parent may be slow to reap)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return False
+        except psutil.NoSuchProcess:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _grades_in_postgres(pg, database):
