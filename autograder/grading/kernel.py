@@ -503,7 +503,7 @@ def _fork_nested(sock, config, fds):
                 student = os.fork()
                 if student == 0:
                     nested.lock_down()
-                    os.environ["TMPDIR"] = "/tmp"
+                    os.environ["TMPDIR"] = os.path.dirname(config["workdir"].rstrip("/"))
                     import tempfile
                     tempfile.tempdir = None
                     try:

@@ -4,7 +4,7 @@ The zygote runs in a bubblewrap sandbox that holds no instructor file; each chil
 it forks then calls :func:`enter` before any student code: new user, mount, PID,
 network and IPC namespaces of its own (so classmates forked from the same zygote
 cannot signal it, talk to it, or see its files), its own size-limited tmpfs on
-/tmp holding the notebook's folder, no capabilities, no new privileges, and
+scratch folder (the parent of the notebook's folder), no capabilities, no new privileges, and
 non-dumpable (its /proc/<pid>/mem and environ are closed to a classmate of the
 same uid). The caller forks once more after :func:`enter`: that grandchild is PID
 1 of the new PID namespace, and the kernel kills everything in it when it exits.
@@ -34,8 +34,9 @@ def _write(path, text):
 
 
 def enter(tmp_bytes, folder, files):
-    """Namespaces, a tmpfs of ``tmp_bytes`` on /tmp, and ``folder`` in it holding
-    ``files`` ({relative name: readable fd}, closed here)."""
+    """Namespaces, a tmpfs of ``tmp_bytes`` on the parent of ``folder`` (the sandbox's
+    scratch folder, never /tmp, under which the course itself may live), and ``folder``
+    in it holding ``files`` ({relative name: readable fd}, closed here)."""
     uid, gid = os.getuid(), os.getgid()
     # The zygote is non-dumpable, which makes /proc/self/uid_map root's: dumpable again until
     # lock_down (this fork holds nothing yet that a classmate could want).
@@ -47,8 +48,9 @@ def enter(tmp_bytes, folder, files):
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
-    _check(_libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV,
-                       f"size={int(tmp_bytes)},mode=1777".encode()), "mount tmpfs /tmp")
+    scratch = os.path.dirname(folder.rstrip("/"))
+    _check(_libc.mount(b"tmpfs", scratch.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                       f"size={int(tmp_bytes)},mode=1777".encode()), f"mount tmpfs {scratch}")
     os.makedirs(folder, exist_ok=True)
     for name, fd in files.items():
         dest = os.path.join(folder, name)

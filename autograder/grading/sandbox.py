@@ -12,7 +12,7 @@ in new user, PID, mount, network, IPC, UTS and cgroup namespaces:
   Python installation, and of the course only the files ``layout.student_files``
   names; everything else (solutions, suites, mutants, golden data, the course,
   the gradebook, grades.csv, other students) is not there at all;
-- it can write only ``/tmp``, a tmpfs of ``Limits.disk_mb``, which holds the
+- it can write only ``/sandbox``, a tmpfs of ``Limits.disk_mb``, which holds the
   notebook's folder (a copy of the assignment's files);
 - no network (an empty network namespace);
 - it runs as a user of its own (see :func:`_user_args`).
@@ -34,9 +34,12 @@ from pathlib import Path
 from .. import layout
 
 ROOT = layout.PACKAGE.parent
-INSIDE = "/tmp/notebook"  # the notebook's folder inside the sandbox
+# The one writable place, a size-limited tmpfs. Not /tmp: the course (and its venv) may
+# itself live below /tmp (a CI checkout), and a tmpfs there would hide the interpreter.
+SCRATCH = "/sandbox"
+INSIDE = f"{SCRATCH}/notebook"  # the notebook's folder inside the sandbox
 KERNEL = "/opt/rnn-course/kernel.py"  # where the student process's runner is mounted
-HOME = "/tmp"
+HOME = SCRATCH
 SYSTEM = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
        "nsswitch.conf", "alternatives", "os-release")
@@ -107,7 +110,7 @@ def describe(enabled=True):
             else f"uid {os.geteuid()} in its own user namespace")
     return (f"isolation: {version}; each student in its own user, PID, mount, network and "
             f"IPC namespaces; read-only view of the public modules only; its own size-limited "
-            f"/tmp; host {user}")
+            f"scratch folder; host {user}")
 
 
 def require(enabled=True):
@@ -161,7 +164,7 @@ def command(argv, workdir, limits, blocks, zygote=False):
     """The bwrap command line running ``argv`` for one student process, and the fds it needs.
 
     ``workdir`` (the grader's copy of the assignment's files) is copied, file by
-    file, into the sandbox's ``/tmp/notebook``; nothing is written back.
+    file, into the sandbox's ``/sandbox/notebook``; nothing is written back.
     """
     ns, drop = _user_args(zygote)
     args, fds = [bwrap(), *ns, "--die-with-parent", "--new-session",
