@@ -274,6 +274,19 @@ def test_classmates_forked_from_one_zygote_cannot_reach_each_other(tmp_path):
         attacker.close()
 
 
+def test_no_bound_path_lies_below_the_scratch_tmpfs(tmp_path):
+    """Is every read-only path the sandbox binds (interpreter, venv, public modules) outside
+    the scratch tmpfs? A course checked out below /tmp once had its venv hidden by a tmpfs
+    on /tmp, and no student process could start."""
+    from autograder.grading import sandbox
+    args, fds = sandbox.command(["true"], tmp_path, Limits(sandbox=True), ())
+    for fd in fds:
+        os.close(fd)
+    binds = [args[i + 2] for i, a in enumerate(args) if a == "--ro-bind"]
+    assert binds and sandbox.SCRATCH != "/tmp"
+    assert not [b for b in binds if (b + "/").startswith(sandbox.SCRATCH + "/")], binds
+
+
 def test_no_network(tmp_path):
     """Is there no network inside the sandbox (not even loopback to the grader's ports)?"""
     cell = ("import socket, json\ns = socket.socket()\ns.settimeout(2)\n"
