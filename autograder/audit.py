@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import layout
+from . import layout, visible_files
 from .build import parse_code
 from .student_blocks import PACKAGE, ROOT, BundleError, solution_modules
 
@@ -144,7 +144,7 @@ def secrets(release=(), modules=None):
     are listed in ``skipped``.
     """
     import solutions
-    from . import golden, mutants, suites
+    from . import mutants, suites
     modules = solution_modules() if modules is None else modules
     released_modules = {m for a in release for m in modules.get(a, ())}
     found = Secrets()
@@ -200,8 +200,8 @@ def secrets(release=(), modules=None):
             for region in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", source, re.S):
                 if len(_norm(region)) >= MIN_BODY_CHARS:
                     found.texts.append((f"solution region of {where}", _norm(region)))
-    visible = _visible_arrays(golden)
-    for path in sorted(golden.DATA.glob("keras_*.npz")):
+    visible = _visible_arrays()
+    for path in sorted(visible_files.DATA.glob("keras_*.npz")):
         with np.load(path, allow_pickle=False) as f:
             for key in f.files:
                 _add_array(found, f"{path.name}[{key}]", f[key], visible)
@@ -225,17 +225,17 @@ def _array_key(value):
     return value.shape, tuple(float(v) for v in np.asarray(value, dtype=np.float64).ravel())
 
 
-def _visible_arrays(golden):
+def _visible_arrays():
     """Keys of every array the repository's visible files hold (inputs, expected, hints).
 
     Those files are written from the suites' ``VISIBLE`` cases, which their authors
     publish on purpose: golden values of visible cases belong in the student package.
     """
     keys = set()
-    for path in sorted(golden.DATA.glob("visible_*.json")):
+    for path in sorted(visible_files.DATA.glob("visible_*.json")):
         for entry in json.loads(path.read_text())["functions"].values():
             for data in entry["cases"]:
-                case = golden.case_from_json(data)
+                case = visible_files.case_from_json(data)
                 values = [*case.arrays.values(), *case.expected.values(),
                           *(v for _, wrong in case.hints for v in wrong.values())]
                 keys.update(_array_key(v) for v in values if isinstance(v, np.ndarray))

@@ -1,23 +1,23 @@
-"""Golden values: what Keras computes, stored so grading never imports TensorFlow.
+"""Golden values, the instructor's side: the stored files that checks read, made and checked.
 
 Two kinds of files live in ``autograder/data``:
 
 - ``keras_<assignment>.npz``: inputs and Keras/TensorFlow outputs for fixed cases,
-  made by the generators in :mod:`autograder.keras_golden` (float64, CPU). Hidden
-  checks read them. ``rnn-course golden --check`` recomputes them with live Keras
-  and fails on any difference; a project test runs that.
-- ``visible_<assignment>.json``: the visible checks' cases, inputs and expected
-  outputs included, so that the visible checks need no reference solution and can
-  be shipped to students. Made from the suites' visible cases.
+  made by the generators in :mod:`autograder.keras_golden` (float64, CPU), so that
+  grading never imports TensorFlow. Hidden checks read them (:func:`load`).
+  ``rnn-course golden --check`` recomputes them with live Keras and fails on any
+  difference; a project test runs that.
+- ``visible_<assignment>.json``: the visible checks' cases, written here from the
+  suites' visible cases. Reading them, and their JSON codec, is
+  :mod:`autograder.visible_files`, which ships to students; this module does not.
 """
 import importlib
-import json
 import pkgutil
-from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).parent / "data"
+from . import keras_golden
+from .visible_files import DATA, case_to_json, dumps, visible_path
 
 
 def keras_path(assignment):
@@ -32,7 +32,6 @@ def load(assignment):
 
 def generators():
     """assignment -> generator function from :mod:`autograder.keras_golden`."""
-    from . import keras_golden
     found = {}
     for info in pkgutil.iter_modules(keras_golden.__path__):
         module = importlib.import_module(f"{keras_golden.__name__}.{info.name}")
@@ -87,40 +86,7 @@ def check_keras(assignments=None, rtol=1e-10, atol=1e-12):
 
 
 # ---- visible cases ---------------------------------------------------------------
-
-def visible_path(assignment):
-    return DATA / f"visible_{assignment}.json"
-
-
-def _enc(value):
-    if isinstance(value, np.ndarray):
-        return {"dtype": value.dtype.str, "shape": list(value.shape),
-                "data": value.ravel().tolist()}
-    return value
-
-
-def _dec(value):
-    if isinstance(value, dict) and "dtype" in value and "data" in value:
-        return np.array(value["data"], dtype=np.dtype(value["dtype"])).reshape(value["shape"])
-    return value
-
-
-def case_to_json(case):
-    return {"label": case.label, "func": case.func, "probe": case.probe, "spec": case.spec,
-            "arrays": {k: _enc(v) for k, v in case.arrays.items()},
-            "expected": {k: _enc(v) for k, v in case.expected.items()},
-            "names": case.names, "rtol": case.rtol, "atol": case.atol,
-            "hints": [[cause, {k: _enc(v) for k, v in wrong.items()}] for cause, wrong in case.hints]}
-
-
-def case_from_json(data):
-    from .cases import Case
-    return Case(label=data["label"], func=data["func"], probe=data["probe"], spec=data["spec"],
-                arrays={k: _dec(v) for k, v in data["arrays"].items()},
-                expected={k: _dec(v) for k, v in data["expected"].items()},
-                names=data["names"], rtol=data["rtol"], atol=data["atol"],
-                hints=[(c, {k: _dec(v) for k, v in w.items()}) for c, w in data["hints"]])
-
+# The suites import this module (for load), so they are imported here when needed.
 
 def visible_document(assignment):
     """The visible file's content, built from the suite's visible cases."""
@@ -130,10 +96,6 @@ def visible_document(assignment):
     for func, (make_cases, note) in module.VISIBLE.items():
         functions[func] = {"note": note, "cases": [case_to_json(c) for c in make_cases()]}
     return {"assignment": assignment, "functions": functions}
-
-
-def dumps(document):
-    return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
 def write_visible(assignments=None):

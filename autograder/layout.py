@@ -7,23 +7,21 @@ that the built bundle holds no answer.
 
 To make a new module available to students (a plotting helper, a loader), add its
 name to :data:`PUBLIC_MODULES` (or :data:`OPTIONAL_PUBLIC_MODULES` while it is being
-written): it must import nothing instructor-only at module level, and must hold no
+written): it must import nothing instructor-only, even inside a function, and must hold no
 answer to a graded function.
 """
 from pathlib import Path
 
-# Modules of ``autograder`` copied as they are into the student package.
-# ``golden`` is public for its visible-file helpers (``DATA``, ``case_from_json``);
-# its Keras functions import instructor-only modules lazily, inside functions, and
-# so fail cleanly in the student package if anyone calls them.
+# Modules of ``autograder`` copied as they are into the student package. None may
+# import an instructor-only module, not even inside a function (a test checks).
 PUBLIC_MODULES = (
     "caches",  # the cache NamedTuples students fill
     "cases",  # Case, judge, reports: what a check does with outputs
     "compare",  # the words of a failed comparison
-    "golden",  # reading the visible-case files
     "keras_bridge",  # weight-layout conversions the notebooks' Keras demos use
     "probes",  # calling a student's function on a case's inputs
     "visible",  # check(f): the visible checks
+    "visible_files",  # reading the visible-case files (autograder/data/visible_<id>.json)
     "selfcheck",  # rnn-course-student check NOTEBOOK
 )
 

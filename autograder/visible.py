@@ -12,7 +12,7 @@ import sys
 from functools import lru_cache
 
 from .cases import CheckFailed, format_report, judge, run_probe
-from .golden import DATA, case_from_json
+from .visible_files import DATA, case_from_json
 
 __all__ = ["check", "CheckFailed", "require_keras"]
 

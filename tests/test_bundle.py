@@ -386,8 +386,8 @@ for name in {layout.public_modules(ROOT / "autograder") + ["blocks"]!r}:
 secret = [m for m in sys.modules if m.split(".")[0] == "solutions"
           or m in {list(layout.INSTRUCTOR_ONLY)!r}]
 assert not secret, secret
-from autograder import golden
-assert not list(golden.DATA.glob("keras_*.npz"))
+from autograder import visible_files
+assert not list(visible_files.DATA.glob("keras_*.npz"))
 import autograder.blocks as blocks
 assert sorted(blocks.RELEASED) == {release!r}
 for name in blocks.__all__:
