@@ -57,8 +57,10 @@ def _resolve(node, package="autograder"):
     if isinstance(node, ast.ImportFrom):
         if node.level:
             base = package if node.level == 1 else package.rsplit(".", node.level - 1)[0]
-            mods = [f"{base}.{node.module}"] if node.module else [f"{base}.{a.name}" for a in node.names]
-            return mods
+            if node.module:
+                return [f"{base}.{node.module}"]
+            # from . import hidden; from . import __version__ is the package's own attribute
+            return [f"{base}.{a.name}" for a in node.names if not a.name.startswith("__")]
         if node.module == package:  # from autograder import hidden
             return [f"{package}.{a.name}" for a in node.names if not a.name.startswith("__")]
         return [node.module or ""]
@@ -66,19 +68,13 @@ def _resolve(node, package="autograder"):
 
 
 def import_problems(package_dir):
-    """Module-level imports in a package folder of anything it does not contain."""
+    """Imports in a package folder, at module level or inside a function, of anything it
+    does not contain (a lazy one would fail only once a student's code reaches it)."""
     package_dir = Path(package_dir)
     shipped = {p.stem for p in package_dir.glob("*.py")}
     problems = []
     for path in sorted(package_dir.glob("*.py")):
-        tree = ast.parse(path.read_text())
-        stack = list(tree.body)
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, (ast.If, ast.Try)):
-                stack += node.body + node.orelse + getattr(node, "finalbody", []) + [
-                    s for h in getattr(node, "handlers", []) for s in h.body]
-                continue
+        for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
             for mod in _resolve(node):

@@ -82,7 +82,7 @@ def test_layout_is_consistent():
 
 
 def test_public_modules_import_only_public_modules(tmp_path):
-    """Does the staged student package import, at module level, only what it contains?"""
+    """Does the staged student package import, anywhere, only what it contains?"""
     assignments = B.released_assignments()
     pkg = B.stage(tmp_path / "src", assignments, _required_blocks(assignments),
                   "rnn-course-student", "0.0.1")
@@ -91,10 +91,12 @@ def test_public_modules_import_only_public_modules(tmp_path):
     expected = sorted(f"{m}.py" for m in layout.public_modules(ROOT / "autograder")
                       + list(layout.GENERATED_MODULES))
     assert shipped == expected
-    # A module that reaches for the instructor side is reported.
-    (pkg / "leaky.py").write_text("from .suites import all_tests\nimport solutions.dense\n")
+    # A module that reaches for the instructor side is reported, even inside a function.
+    (pkg / "leaky.py").write_text("from .suites import all_tests\nimport solutions.dense\n"
+                                  "def later():\n    from . import golden\n")
     problems = B.import_problems(pkg)
-    assert len(problems) == 2 and "autograder.suites" in problems[0], problems
+    assert len(problems) == 3 and "autograder.suites" in problems[0], problems
+    assert "line 4 imports autograder.golden" in problems[2], problems
 
 
 def test_released_blocks_are_standalone_copies():

@@ -4,7 +4,10 @@ A module added to the ``autograder`` package without being declared public must 
 hidden from student code at once: by the bundle audit, the sandbox's view, the
 audit hook's import and read lists, without being listed anywhere.
 """
+import ast
 import shutil
+
+import pytest
 
 from autograder import audit, layout
 from autograder.grading import process
@@ -50,3 +53,28 @@ def test_the_real_package_declares_the_instructor_side():
     assert not any("suites" in a or a.endswith(".npz") for a in allow)
     deny = process.deny_list()
     assert str(layout.PACKAGE.parent / "solutions") in deny and str(layout.PACKAGE) in deny
+
+
+def _imported_modules(path):
+    """Dotted names a top-level module of ``autograder`` imports, at module level or inside
+    a function: ``from . import golden`` imports ``autograder`` and ``autograder.golden``."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module if node.level == 0 else ".".join(
+                filter(None, ["autograder", node.module]))
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("module", layout.public_modules(layout.PACKAGE))
+def test_a_public_module_imports_nothing_instructor_only(module):
+    """Does no public module import an instructor-only one, not even lazily inside a function
+    (where it would fail only once a student's code reaches that line)?"""
+    imported = _imported_modules(layout.PACKAGE / f"{module}.py")
+    upward = sorted({hidden for name in imported for hidden in layout.INSTRUCTOR_ONLY
+                     if name == hidden or name.startswith(hidden + ".")})
+    assert not upward, f"autograder/{module}.py imports instructor-only {upward}"
