@@ -34,6 +34,8 @@ def generators():
     """assignment -> generator function from :mod:`autograder.keras_golden`."""
     found = {}
     for info in pkgutil.iter_modules(keras_golden.__path__):
+        if info.name.startswith("_"):  # a helper of the generators (_tape), not one
+            continue
         module = importlib.import_module(f"{keras_golden.__name__}.{info.name}")
         found[module.ASSIGNMENT] = module.generate
     return dict(sorted(found.items()))

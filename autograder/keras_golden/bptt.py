@@ -1,6 +1,8 @@
 """Keras golden values for 04_bptt: TensorFlow gradients of SimpleRNN, clipping, gradient norms."""
 import numpy as np
 
+from ._tape import backward
+
 ASSIGNMENT = "04_bptt"
 
 
@@ -14,19 +16,15 @@ def _simple_rnn_gradients(tf, keras, x, W, b, dh, h0=None, mask=None):
     layer.set_weights(rnn_to_keras(W, b))
     xt = tf.constant(x)
     h0t = tf.constant(np.zeros((N, H)) if h0 is None else h0)
-    with tf.GradientTape() as tape:
-        tape.watch([xt, h0t])
-        kwargs = {"mask": tf.constant(mask)} if mask is not None else {}
-        if h0 is not None:
-            kwargs["initial_state"] = [h0t]
-        h = layer(xt, **kwargs)
-        loss = tf.reduce_sum(h * dh)
+    kwargs = {"mask": tf.constant(mask)} if mask is not None else {}
+    if h0 is not None:
+        kwargs["initial_state"] = [h0t]
     cell = layer.cell
-    dx, dh0, dk, drk, dbias = tape.gradient(
-        loss, [xt, h0t, cell.kernel, cell.recurrent_kernel, cell.bias],
-        unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    dW, db = rnn_grads_from_keras(dk.numpy(), drk.numpy(), dbias.numpy())
-    return dict(h=h.numpy(), dx=dx.numpy(), dh0=dh0.numpy(), dW=dW, db=db)
+    h, (dx, dh0, dk, drk, dbias) = backward(
+        tf, lambda: layer(xt, **kwargs), dh,
+        [xt, h0t, cell.kernel, cell.recurrent_kernel, cell.bias])
+    dW, db = rnn_grads_from_keras(dk, drk, dbias)
+    return dict(h=h, dx=dx, dh0=dh0, dW=dW, db=db)
 
 
 def _hidden_gradient_norms(tf, keras, x, W, b):
@@ -38,6 +36,8 @@ def _hidden_gradient_norms(tf, keras, x, W, b):
     cell.build((None, D))
     cell.set_weights(rnn_to_keras(W, b))
     states = []
+    # With respect to states computed under the tape, not given inputs or weights: a
+    # tape of its own rather than _tape.gradients.
     with tf.GradientTape() as tape:
         h = tf.zeros((N, H), dtype="float64")
         for t in range(T):

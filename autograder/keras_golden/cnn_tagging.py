@@ -2,6 +2,8 @@
 the masked sparse categorical cross-entropy of a model whose Embedding has mask_zero=True."""
 import numpy as np
 
+from ._tape import backward, gradients
+
 ASSIGNMENT = "08_cnn_tagging"
 # (name, N, T, D, F, k, padding): odd and even k, both paddings, k == T, a batch of one.
 CONV_CASES = [("valid_k3", 3, 7, 4, 5, 3, "valid"), ("same_k3", 2, 6, 3, 4, 3, "same"),
@@ -16,22 +18,15 @@ def _conv(tf, keras, x, K, b, padding, dy):
     layer.build((None,) + x.shape[1:])
     layer.set_weights(conv1d_to_keras(K, b))
     xt = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(xt)
-        y = layer(xt)
-        loss = tf.reduce_sum(y * dy)
-    dx, dK, db = tape.gradient(loss, [xt, layer.kernel, layer.bias])
-    return dict(y=y.numpy(), dx=dx.numpy(), dK=dK.numpy(), db=db.numpy())
+    y, (dx, dK, db) = backward(tf, lambda: layer(xt), dy, [xt, layer.kernel, layer.bias])
+    return dict(y=y, dx=dx, dK=dK, db=db)
 
 
 def _pool(tf, keras, x, dy):
     layer = keras.layers.GlobalMaxPooling1D(dtype="float64")
     xt = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(xt)
-        y = layer(xt)
-        loss = tf.reduce_sum(y * dy)
-    return dict(y=y.numpy(), dx=tape.gradient(loss, xt).numpy())
+    y, (dx,) = backward(tf, lambda: layer(xt), dy, [xt])
+    return dict(y=y, dx=dx)
 
 
 def _dense(tf, keras, h, W, b, dy):
@@ -40,13 +35,9 @@ def _dense(tf, keras, h, W, b, dy):
     layer.build((None,) + h.shape[1:])
     layer.set_weights(temporal_dense_to_keras(W, b))
     ht = tf.constant(h)
-    with tf.GradientTape() as tape:
-        tape.watch(ht)
-        y = layer(ht)
-        loss = tf.reduce_sum(y * dy)
-    dh, dkernel, dbias = tape.gradient(loss, [ht, layer.kernel, layer.bias])
-    dW, db = dense_from_keras(dkernel.numpy(), dbias.numpy())  # dW = dkernel.T
-    return dict(y=y.numpy(), dh=dh.numpy(), dW=dW, db=db)
+    y, (dh, dkernel, dbias) = backward(tf, lambda: layer(ht), dy, [ht, layer.kernel, layer.bias])
+    dW, db = dense_from_keras(dkernel, dbias)  # dW = dkernel.T
+    return dict(y=y, dh=dh, dW=dW, db=db)
 
 
 def _masked_loss(tf, keras, mask, z, y):
@@ -66,14 +57,16 @@ def _masked_loss(tf, keras, mask, z, y):
                                                      dtype="float64")])
     model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.set_weights([table])
-    with tf.GradientTape() as tape:
+
+    def loss_fn():
         pred = model(tf.constant(ids, dtype="int32"))
-        loss = model.compute_loss(x=None, y=tf.constant(y), y_pred=pred)
-    grad = tf.convert_to_tensor(tape.gradient(loss, model.trainable_weights[0])).numpy()
+        return model.compute_loss(x=None, y=tf.constant(y), y_pred=pred), pred
+
+    (loss, pred), (grad,) = gradients(tf, loss_fn, model.trainable_weights[:1])
     dz = np.where(mask[..., None], grad[1:].reshape(N, T, C), 0.0)
     # Padded positions all read row 0: their (masked) gradient must be nothing.
     assert np.all(grad[0] == 0), "a masked position got a gradient"
-    return dict(loss=np.array(loss.numpy()), dz=dz, z=pred.numpy())
+    return dict(loss=loss, dz=dz, z=pred)
 
 
 def generate():

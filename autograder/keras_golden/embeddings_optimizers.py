@@ -1,6 +1,8 @@
 """Keras golden values for 05_embeddings_optimizers: Embedding, and four optimizers step by step."""
 import numpy as np
 
+from ._tape import backward
+
 ASSIGNMENT = "05_embeddings_optimizers"
 
 # name -> (Keras class, constructor arguments); the course's classes take the same ones.
@@ -38,11 +40,9 @@ def generate():
     layer = keras.layers.Embedding(V, D, dtype="float64")
     layer.build((None, ids.shape[1]))
     layer.set_weights(embedding_to_keras(E))
-    with tf.GradientTape() as tape:
-        x = layer(tf.constant(ids))
-        loss = tf.reduce_sum(x * dx)
-    dE = tf.convert_to_tensor(tape.gradient(loss, layer.embeddings))  # IndexedSlices -> dense
-    out.update({"emb/ids": ids, "emb/E": E, "emb/dx": dx, "emb/x": x.numpy(), "emb/dE": dE.numpy()})
+    # Keras's gradient of the table is IndexedSlices; backward makes it dense.
+    x, (dE,) = backward(tf, lambda: layer(tf.constant(ids)), dx, [layer.embeddings])
+    out.update({"emb/ids": ids, "emb/E": E, "emb/dx": dx, "emb/x": x, "emb/dE": dE})
 
     # Optimizers: identical weights and gradients; Keras's update of each step.
     for name, (cls, kwargs) in OPTIMIZERS.items():

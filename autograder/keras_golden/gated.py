@@ -2,6 +2,8 @@
 states, one step) and their TensorFlow gradients."""
 import numpy as np
 
+from ._tape import backward, gradients
+
 ASSIGNMENT = "07_gated"
 
 # A batch of five rows: leading masked steps (pre-padding), all real, nothing real, a
@@ -92,15 +94,6 @@ def _gru_forward_values(tf, keras, out, rng):
         out[k + "step_h_init"] = last(xt[:, :1], initial_state=init).numpy()
 
 
-def _gradients(tf, loss_fn, sources):
-    """tape.gradient of loss_fn() with respect to sources, zeros where unconnected."""
-    with tf.GradientTape() as tape:
-        tape.watch([s for s in sources if not hasattr(s, "trainable")])
-        loss = loss_fn()
-    return [g.numpy() for g in tape.gradient(
-        loss, sources, unconnected_gradients=tf.UnconnectedGradients.ZERO)]
-
-
 def _lstm_gradient_values(tf, keras, out, rng):
     from ..keras_bridge import lstm_grads_from_keras
     # One step with given states; the upstream gradients reach both h_next and c_next.
@@ -116,7 +109,7 @@ def _lstm_gradient_values(tf, keras, out, rng):
         _, h, c = layer(xt, initial_state=[h0t, c0t])
         return tf.reduce_sum(h * dh) + tf.reduce_sum(c * dc)
 
-    dx, dh0, dc0, dk, drk, dbias = _gradients(
+    _, (dx, dh0, dc0, dk, drk, dbias) = gradients(
         tf, step_loss, [xt, h0t, c0t, cell.kernel, cell.recurrent_kernel, cell.bias])
     dW, db = lstm_grads_from_keras(dk, drk, dbias)
     out.update({f"lstm_step/{k}": v for k, v in dict(
@@ -134,9 +127,8 @@ def _lstm_gradient_values(tf, keras, out, rng):
         layer = lstm_layer(keras, W, b, return_sequences=True)
         xt, h0t, c0t, cell = tf.constant(x), tf.constant(h0), tf.constant(c0), layer.cell
         kwargs = {"mask": tf.constant(MASK)} if masked else {"initial_state": [h0t, c0t]}
-        h = layer(xt, **kwargs).numpy()
-        dx, dh0, dc0, dk, drk, dbias = _gradients(
-            tf, lambda: tf.reduce_sum(layer(xt, **kwargs) * dh),
+        h, (dx, dh0, dc0, dk, drk, dbias) = backward(
+            tf, lambda: layer(xt, **kwargs), dh,
             [xt, h0t, c0t, cell.kernel, cell.recurrent_kernel, cell.bias])
         dW, db = lstm_grads_from_keras(dk, drk, dbias)
         values = dict(x=x, W=W, b=b, dh=dh, h=h, dx=dx, dW=dW, db=db)
@@ -159,9 +151,8 @@ def _gru_gradient_values(tf, keras, out, rng):
         layer = gru_layer(keras, *weights, return_sequences=True)
         xt, h0t, cell = tf.constant(x), tf.constant(h0), layer.cell
         kwargs = {"mask": tf.constant(MASK)} if masked else {"initial_state": [h0t]}
-        h = layer(xt, **kwargs).numpy()
-        dx, dh0, dk, drk, dbias = _gradients(
-            tf, lambda: tf.reduce_sum(layer(xt, **kwargs) * dh),
+        h, (dx, dh0, dk, drk, dbias) = backward(
+            tf, lambda: layer(xt, **kwargs), dh,
             [xt, h0t, cell.kernel, cell.recurrent_kernel, cell.bias])
         grads = dict(zip(("dWx", "dWh", "dbx", "dbh"), gru_grads_from_keras(dk, drk, dbias)))
         values = dict(zip(("Wx", "Wh", "bx", "bh"), weights), x=x, dh=dh, h=h, dx=dx, **grads)

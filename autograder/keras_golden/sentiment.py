@@ -18,6 +18,8 @@
 """
 import numpy as np
 
+from ._tape import gradients
+
 ASSIGNMENT = "06_sentiment"
 V, D, H = 13, 4, 5
 KERAS_SIZES = (11, 3, 4)  # V, D, H of the described models
@@ -43,6 +45,22 @@ def course_params(rng, vocab, embed, hidden, scale=0.5):
             "W": rng.normal(0, scale, (hidden, hidden + embed)),
             "b": rng.normal(0, 0.1, hidden), "W_out": rng.normal(0, 1.0, (1, hidden)),
             "b_out": rng.normal(0, 0.1, 1)}
+
+
+def bce_gradients(tf, keras, model, ids, y):
+    """The model's mean binary cross-entropy on a batch and TensorFlow's gradients of it.
+
+    Inputs:
+    - model: a Keras sentiment model; ids: its input, of shape (N, T); y: labels, (N, 1)
+    Returns a tuple of:
+    - (loss, probs): the loss, and the model's probabilities, of shape (N, 1)
+    - grads: the gradient of every trained weight, in Keras's order and layout, dense
+    """
+    def loss_fn():
+        probs = model(ids)  # (N, 1)
+        return tf.reduce_mean(keras.losses.binary_crossentropy(y, probs)), probs
+
+    return gradients(tf, loss_fn, model.trainable_weights)
 
 
 def describe(func, kind, weights, ids, prefix):
@@ -75,14 +93,10 @@ def generate():
     params = course_params(rng, V, D, H)
     model = build_keras_model("simple_rnn", V, D, H)
     model.set_weights(sentiment_to_keras(params))
-    with tf.GradientTape() as tape:
-        probs = model(ids)  # (N, 1)
-        loss = tf.reduce_mean(keras.losses.binary_crossentropy(y[:, None].astype(float), probs))
-    grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, model.trainable_weights)]
-    out.update({"rnn/ids": ids, "rnn/y": y, "rnn/probs": probs.numpy()[:, 0],
-                "rnn/loss": np.asarray(loss.numpy())})
+    (loss, probs), grads = bce_gradients(tf, keras, model, ids, y[:, None].astype(float))
+    out.update({"rnn/ids": ids, "rnn/y": y, "rnn/probs": probs[:, 0], "rnn/loss": loss})
     out.update({f"rnn/{k}": v for k, v in params.items()})
-    out.update({f"rnn/d{k}": v for k, v in sentiment_from_keras([g.numpy() for g in grads]).items()})
+    out.update({f"rnn/d{k}": v for k, v in sentiment_from_keras(grads).items()})
 
     # Agreement: identical weights, identical batches, Adam, several steps.
     ids = padded_ids(rng, 10, 6, V)
@@ -95,14 +109,12 @@ def generate():
     for _ in range(AGREE["epochs"]):
         for start in range(0, len(ids), size):
             xb, yb = ids[start:start + size], y[start:start + size, None].astype(float)
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(keras.losses.binary_crossentropy(yb, model(xb)))
-            grads = tape.gradient(loss, model.trainable_weights)
+            _, grads = bce_gradients(tf, keras, model, xb, yb)
             # The embedding's gradient arrives as IndexedSlices, for which Keras's Adam
             # updates only the rows in the batch and squares repeated ids separately.
-            # Made dense, it is the plain Adam step the course's optimizer takes.
-            optimizer.apply_gradients(zip([tf.convert_to_tensor(g) for g in grads],
-                                          model.trainable_weights))
+            # Made dense (bce_gradients does), it is the plain Adam step the course's
+            # optimizer takes.
+            optimizer.apply_gradients(zip([tf.constant(g) for g in grads], model.trainable_weights))
     after = sentiment_from_keras(model.get_weights())
     out.update({"agree/ids": ids, "agree/y": y})
     out.update({f"agree/{k}": v for k, v in params.items()})
@@ -119,10 +131,8 @@ def generate():
         for _ in range(AGREE["epochs"]):
             for start in range(0, len(ids), size):
                 xb, yb = ids[start:start + size], y[start:start + size, None].astype(float)
-                with tf.GradientTape() as tape:
-                    loss = tf.reduce_mean(keras.losses.binary_crossentropy(yb, model(xb)))
-                grads = [tf.convert_to_tensor(g)
-                         for g in tape.gradient(loss, model.trainable_weights)]
+                _, grads = bce_gradients(tf, keras, model, xb, yb)
+                grads = [tf.constant(g) for g in grads]
                 norms.append(float(tf.linalg.global_norm(grads).numpy()))
                 optimizer.apply_gradients(zip(grads, model.trainable_weights))
         after = sentiment_from_keras(model.get_weights())
