@@ -1,7 +1,7 @@
 """Checks, grading pipeline and command line of the RNN-for-text course.
 
 Public side (shipped to students): ``caches``, ``visible``, ``compare``, ``probes``,
-``data`` and the visible-case file. Instructor side: ``hidden``, ``suites``,
+``data`` and the visible-case files (read by ``visible_files``). Instructor side: ``hidden``, ``suites``,
 ``mutants``, ``golden``, ``build``, ``release``, ``grading``. The split is listed
 once, in :data:`autograder.layout.PUBLIC_MODULES`.
 """
