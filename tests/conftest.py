@@ -25,6 +25,13 @@ def digests_in_fresh_interpreters(expression, seeds=("1", "2")):
             for seed in seeds}
 
 
+@pytest.fixture(scope="module")
+def tf_keras():
+    """(tensorflow, keras), quiet, on the CPU, in float64, with a clean Keras state."""
+    from autograder.golden import prepare_tensorflow
+    return prepare_tensorflow()
+
+
 def assignments():
     from autograder.suites import modules
     return list(modules())
