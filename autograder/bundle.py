@@ -44,11 +44,20 @@ MANIFEST = "BUNDLE.json"
 LINK = re.compile(r"\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)")
 
 
-def released_assignments():
-    """Assignment ids with released notebooks in assignments/, in order."""
-    if not ASSIGNMENTS.is_dir():
+def released_assignments(where=ASSIGNMENTS):
+    """Assignment ids with released notebooks in ``where`` (assignments/), in order."""
+    if not where.is_dir():
         return []
-    return sorted(p.name for p in ASSIGNMENTS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    return sorted(p.name for p in where.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def _sources(course):
+    """(released notebooks, lectures) of ``course``: the repository's by default, else the
+    assignments/ that ``rnn-course release`` wrote beside that course, and its lectures."""
+    if course is None:
+        return ASSIGNMENTS, LECTURES
+    from .release import default_out
+    return Path(default_out(course)), Path(course) / "lectures"
 
 
 # ---- checks on what is shipped ---------------------------------------------------------------
@@ -117,7 +126,7 @@ def notebook_problems(notebook, shipped, released_names, not_released):
     return problems
 
 
-def ship_lectures(partial, assignments):
+def ship_lectures(partial, assignments, lectures=LECTURES):
     """Copy the lecture notebooks to ``course/lectures/`` of the bundle.
 
     The released notebooks link to ``../../course/lectures/<name>.ipynb``, which is
@@ -127,7 +136,7 @@ def ship_lectures(partial, assignments):
     """
     target = Path(partial) / "course" / "lectures"
     target.mkdir(parents=True, exist_ok=True)
-    for lecture in sorted(LECTURES.glob("*.ipynb")):
+    for lecture in sorted(lectures.glob("*.ipynb")):
         nb = json.loads(lecture.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] != "markdown":
@@ -278,15 +287,17 @@ def _sha256(path):
 
 
 def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUTION,
-           version=None, force=False, audit_bundle=True):
-    """Build the student bundle into ``out``; return its manifest (a dict)."""
+           version=None, force=False, audit_bundle=True, course=None):
+    """Build the student bundle of ``course`` (default: the repository's) into ``out``;
+    return its manifest (a dict)."""
     from . import __version__
     version = version or __version__
-    assignments = list(assignments or released_assignments())
+    released, lectures = _sources(course)
+    assignments = list(assignments or released_assignments(released))
     release = sorted(set(release))
     if not assignments:
         raise BundleError("no released assignment: run `rnn-course release ID` first")
-    missing = [a for a in assignments if a not in released_assignments()]
+    missing = [a for a in assignments if a not in released_assignments(released)]
     if missing:
         raise BundleError(f"not released yet: {missing}; run `rnn-course release {' '.join(missing)}`")
     out = Path(out)
@@ -306,7 +317,7 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
         block_ns = {}
         exec(compile((pkg / "blocks.py").read_text(), "blocks.py", "exec"), block_ns)
         for assignment in assignments:
-            for nb in sorted((ASSIGNMENTS / assignment).glob("*.ipynb")):
+            for nb in sorted((released / assignment).glob("*.ipynb")):
                 problems += notebook_problems(nb, shipped, set(block_ns["__all__"]),
                                               block_ns["NOT_RELEASED"])
         if problems:
@@ -316,10 +327,10 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
                                                           expected_wheel))
         wheel = _wheel(staging, partial / "packages")
         for assignment in assignments:
-            shutil.copytree(ASSIGNMENTS / assignment, partial / "assignments" / assignment,
+            shutil.copytree(released / assignment, partial / "assignments" / assignment,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
                                                           "*.pyc", "*.pyo"))
-        ship_lectures(partial, assignments)
+        ship_lectures(partial, assignments, lectures)
         (partial / "README.md").write_text(student_readme(name, version, assignments, release,
                                                           wheel.name))
         files = sorted(p for p in partial.rglob("*") if p.is_file())
@@ -344,9 +355,13 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
 # ---- command line ------------------------------------------------------------------------------
 
 def _run(args):
+    from .release import COURSE, course_root, say_course
+    course = course_root(args.course)
+    say_course(course)
     try:
         manifest = bundle(args.assignments or None, args.out, args.release_blocks or (),
-                          name=args.name, version=args.version, force=args.force)
+                          name=args.name, version=args.version, force=args.force,
+                          course=None if course == COURSE.resolve() else course)
     except BundleError as exc:
         print(f"rnn-course bundle: {exc}", file=sys.stderr)
         return 1
@@ -377,4 +392,7 @@ def add_parser(sub):
     p.add_argument("--name", default=layout.STUDENT_DISTRIBUTION, help="distribution name of the student package")
     p.add_argument("--version", help="its version (default: the course package's)")
     p.add_argument("--force", action="store_true", help="replace an earlier bundle in --out")
+    p.add_argument("--course", help="nbgrader course folder whose released notebooks to bundle "
+                                    "(default: ./ if it is a course root, else the repository's "
+                                    "course/)")
     p.set_defaults(handler=_run)

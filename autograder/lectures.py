@@ -51,9 +51,10 @@ RISE = {"theme": "white", "scroll": True}
 ANSWER = "<details>\n<summary><b>Answer</b> (click to open)</summary>\n\n{}\n\n</details>"
 
 
-def sources():
-    """Every lecture source, in order: course/lectures/<name>.py."""
-    return sorted(LECTURES.glob("*.py"))
+def sources(course=None):
+    """Every lecture source of ``course`` (default: the repository's), in order:
+    course/lectures/<name>.py."""
+    return sorted((Path(course) / "lectures" if course else LECTURES).glob("*.py"))
 
 
 def notebook_path(source):
@@ -103,10 +104,10 @@ def build(source):
     return nb
 
 
-def build_all(write=True):
+def build_all(write=True, course=None):
     """Build every lecture notebook; return the paths that changed (or would change)."""
     changed = []
-    for source in sources():
+    for source in sources(course):
         target, text = notebook_path(source), render(build(source))
         if not target.exists() or target.read_text() != text:
             changed.append(target)
@@ -207,27 +208,38 @@ def convert(notebook, out, execute=True, reveal_prefix=None):
     return out / (notebook.stem + ".slides.html")
 
 
-def slides(names=None, out=SLIDES_OUT, execute=True, reveal_prefix=None):
+def slides(names=None, out=SLIDES_OUT, execute=True, reveal_prefix=None, course=None):
     """Convert the lecture notebooks to reveal.js slides in ``out``; return the HTML paths."""
-    notebooks = [notebook_path(s) for s in sources()
+    notebooks = [notebook_path(s) for s in sources(course)
                  if not names or s.stem in names or notebook_path(s).name in names]
     if names and not notebooks:
-        raise SystemExit(f"no lecture named {names}; lectures: {[s.stem for s in sources()]}")
+        raise SystemExit(f"no lecture named {names}; lectures: {[s.stem for s in sources(course)]}")
     return [convert(nb, out, execute=execute, reveal_prefix=reveal_prefix) for nb in notebooks]
 
 
+def _course(args):
+    """The course a lecture command works on (printed first), as every command does."""
+    from .release import course_root, say_course
+    course = course_root(args.course)
+    say_course(course)
+    return course
+
+
 def _lectures(args):
-    changed = build_all(write=not args.check)
+    course = _course(args)
+    changed = build_all(write=not args.check, course=course)
     for path in changed:
-        print(("out of date: " if args.check else "wrote ") + str(path.relative_to(ROOT)))
+        print(("out of date: " if args.check else "wrote ") + str(path.relative_to(course.parent)))
     if not changed:
         print("lecture notebooks are up to date")
     return 1 if (args.check and changed) else 0
 
 
 def _slides(args):
-    for path in slides(args.lectures or None, Path(args.out), execute=not args.no_execute,
-                       reveal_prefix=args.reveal_prefix):
+    course = _course(args)
+    out = Path(args.out) if args.out else course.parent / SLIDES_OUT.name  # beside the course
+    for path in slides(args.lectures or None, out, execute=not args.no_execute,
+                       reveal_prefix=args.reveal_prefix, course=course):
         print(f"wrote {path}")
     where = args.reveal_prefix or f"{ASSETS}/ beside it; the folder works offline, from file://"
     print(f"open it in a browser; press s for the speaker notes, Esc for the overview "
@@ -240,6 +252,8 @@ def add_parser(sub):
                        description="Rebuild the lecture notebooks (without outputs) from their "
                                    "text sources course/lectures/<name>.py.")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is out of date")
+    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
+                                    "else the repository's course/)")
     p.set_defaults(handler=_lectures)
 
     p = sub.add_parser("slides", help="turn the lecture notebooks into reveal.js slides (lectures-build/)",
@@ -248,10 +262,12 @@ def add_parser(sub):
                                    "(never committed). The folder is self-contained: reveal.js "
                                    "and MathJax are copied into it, so it works offline.")
     p.add_argument("lectures", nargs="*", help="lecture names, e.g. rnn_lecture (default: all)")
-    p.add_argument("--out", default=str(SLIDES_OUT), help="output folder (default: lectures-build/)")
+    p.add_argument("--out", help="output folder (default: lectures-build/ beside the course)")
     p.add_argument("--no-execute", action="store_true",
                    help="convert without running the code (fast; slides show no outputs)")
     p.add_argument("--reveal-prefix", metavar="URL",
                    help="where the slides load reveal.js from (default: the copy written to "
                         "assets/ in the output folder, which works without network)")
+    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
+                                    "else the repository's course/)")
     p.set_defaults(handler=_slides)

@@ -82,12 +82,21 @@ def assignment_ids():
     return sorted({a for a, _ in specs()})
 
 
+# Inside the course a notebook (source/<id>/, release/<id>/) finds the lecture at
+# ../../lectures/; a released one (assignments/<id>/, in the repository and in a student's
+# handout) finds it at ../../course/lectures/.
+LECTURE_LINK = ("](../../lectures/", "](../../course/lectures/")
+
+
 def clean(nb):
-    """No outputs, no execution counts, no per-run metadata."""
+    """No outputs, no execution counts, no per-run metadata; lecture links that work from
+    assignments/<id>/."""
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        elif cell.cell_type == "markdown":
+            cell.source = cell.source.replace(*LECTURE_LINK)
         cell.metadata.pop("execution", None)
     return nb
 

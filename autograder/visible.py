@@ -113,15 +113,24 @@ def check(obj):
 _KERAS_MISSING = []  # the ImportError, once it has been explained
 
 
-def require_keras():
+class KerasRequired(ImportError):
+    """Keras is missing where the notebook cannot go on without it (a graded Keras model)."""
+
+
+def require_keras(needed_for=None):
     """Whether Keras and TensorFlow can be imported, for a cell that compares with Keras.
 
     A notebook's comparison cells start ``if not GRADING and require_keras():``.
     Without Keras the first such cell says once what to install, and every later one
     prints a single line and is skipped, instead of a ModuleNotFoundError followed by
     NameErrors. The checks and the grading never need Keras.
+
+    A notebook that cannot go on without Keras (06 grades a Keras model) calls
+    ``require_keras(needed_for="...")`` in its setup cell: without Keras that raises
+    :class:`KerasRequired`, whose message says what it is needed for and what to install,
+    so "Run All" stops there once instead of at a NameError further down.
     """
-    if _KERAS_MISSING:
+    if _KERAS_MISSING and needed_for is None:
         print("(skipped: this cell compares with Keras, which is not installed; see above)")
         return False
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no CUDA/absl chatter in the notebook
@@ -129,10 +138,20 @@ def require_keras():
         import keras  # noqa: F401
         import tensorflow  # noqa: F401
     except ImportError as exc:
+        if needed_for is not None:
+            raise KerasRequired(keras_required_message(exc, needed_for)) from None
         _KERAS_MISSING.append(exc)
         print(keras_missing_message(exc))
         return False
     return True
+
+
+def keras_required_message(exc, needed_for):
+    """What a student reads when the notebook needs Keras and it is missing."""
+    missing = getattr(exc, "name", None) or "keras"
+    return (f"this notebook needs Keras for {needed_for}, and {missing} is not installed in "
+            f"this Python ({sys.executable}). Install it, restart the kernel and run the "
+            f"notebook again:\n    {_install_command()}")
 
 
 def keras_missing_message(exc):

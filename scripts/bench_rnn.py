@@ -79,6 +79,19 @@ def compare_forward(tf, keras, repeats):
 COMPARISONS = [compare_forward]
 
 
+def _keras_gradients(tf, layer, x_tf, dh_tf):
+    """A tf.function: the layer's forward and tape.gradient of sum(h * dh)."""
+    cell = layer.cell
+
+    @tf.function
+    def run(v):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            loss = tf.reduce_sum(layer(v) * dh_tf)  # so that dL/dh == dh
+        return tape.gradient(loss, [v, cell.kernel, cell.recurrent_kernel, cell.bias])
+    return run
+
+
 def compare_forward_backward(tf, keras, repeats):
     """Reference rnn_forward + rnn_backward against SimpleRNN forward + tape.gradient, tf.function."""
     from autograder.keras_bridge import rnn_grads_from_keras, rnn_to_keras
@@ -90,15 +103,8 @@ def compare_forward_backward(tf, keras, repeats):
     layer = keras.layers.SimpleRNN(H, return_sequences=True, dtype="float64")
     layer.build((None, T, D))
     layer.set_weights(rnn_to_keras(W, b))
-    x_tf, dh_tf = tf.constant(x), tf.constant(dh)
-    cell = layer.cell
-
-    @tf.function
-    def keras_gradients(v):
-        with tf.GradientTape() as tape:
-            tape.watch(v)
-            loss = tf.reduce_sum(layer(v) * dh_tf)  # so that dL/dh == dh
-        return tape.gradient(loss, [v, cell.kernel, cell.recurrent_kernel, cell.bias])
+    x_tf = tf.constant(x)
+    keras_gradients = _keras_gradients(tf, layer, x_tf, tf.constant(dh))
 
     def ours():
         _, cache = rnn_forward(x, W, b)
@@ -149,19 +155,6 @@ def _gated_inputs(blocks, seed=2):
     Wx = rng.normal(0, 1 / np.sqrt(D + H), size=(blocks * H, D))
     Wh = rng.normal(0, 1 / np.sqrt(D + H), size=(blocks * H, H))
     return x, dh, Wx, Wh, rng.normal(0, 0.1, size=(2, blocks * H))
-
-
-def _keras_gradients(tf, layer, x_tf, dh_tf):
-    """A tf.function: the layer's forward and tape.gradient of sum(h * dh)."""
-    cell = layer.cell
-
-    @tf.function
-    def run(v):
-        with tf.GradientTape() as tape:
-            tape.watch(v)
-            loss = tf.reduce_sum(layer(v) * dh_tf)  # so that dL/dh == dh
-        return tape.gradient(loss, [v, cell.kernel, cell.recurrent_kernel, cell.bias])
-    return run
 
 
 def compare_lstm(tf, keras, repeats, clock=time.perf_counter):

@@ -13,6 +13,25 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+def digests_in_fresh_interpreters(expression, seeds=("1", "2")):
+    """The set of SHA-256 digests of ``repr(eval(expression))`` computed in a fresh Python per
+    hash seed: one digest means the value depends on neither the seed nor the process."""
+    import subprocess
+    code = ("import hashlib, autograder, numpy\n"
+            "numpy.set_printoptions(threshold=2 ** 62)  # repr shows every element\n"
+            f"print(hashlib.sha256(repr({expression}).encode()).hexdigest())")
+    return {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
+            for seed in seeds}
+
+
+@pytest.fixture(scope="module")
+def tf_keras():
+    """(tensorflow, keras), quiet, on the CPU, in float64, with a clean Keras state."""
+    from autograder.golden import prepare_tensorflow
+    return prepare_tensorflow()
+
+
 def assignments():
     from autograder.suites import modules
     return list(modules())

@@ -59,12 +59,6 @@ def test_masked_loss_matches_keras_model_path(name):
     assert not G[p + "mask"].all(axis=1).all() and (~G[p + "mask"]).all(axis=1).any()
 
 
-@pytest.fixture(scope="module")
-def tf_keras():
-    from autograder.golden import prepare_tensorflow
-    return prepare_tensorflow()
-
-
 @pytest.mark.slow
 def test_tensorflow_splits_a_max_gradient_equally_between_ties(tf_keras):
     """The notebook says: m tied steps get dy / m each (not all to the first or the last)."""

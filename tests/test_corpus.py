@@ -1,12 +1,11 @@
 """Is the built-in corpus what the course promises: fixed, balanced, order-sensitive?"""
 import collections
-import subprocess
-import sys
-
 import numpy as np
 
 from autograder.corpus import (SIZES, generate_reviews, load_builtin, negation_probe,
                                tokenize)
+
+from .conftest import digests_in_fresh_interpreters
 
 
 def test_splits_have_the_documented_sizes_and_binary_labels():
@@ -25,14 +24,9 @@ def test_splits_are_disjoint():
 
 def test_corpus_is_the_same_in_a_fresh_interpreter():
     """Is the corpus deterministic across processes (no hash seed, no global RNG)?"""
-    code = ("import hashlib; from autograder.corpus import load_builtin, negation_probe\n"
-            "s = load_builtin(); p = negation_probe()\n"
-            "text = '|'.join(t for split in s for t in split[0]) + '|'.join(p[0])\n"
-            "print(hashlib.sha256(text.encode()).hexdigest())")
-    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
-               for seed in ("1", "2")}
-    assert len(digests) == 1
+    assert len(digests_in_fresh_interpreters(
+        "(__import__('autograder.corpus').corpus.load_builtin(), "
+        "autograder.corpus.negation_probe())")) == 1
 
 
 def test_generator_is_seeded_and_gives_distinct_reviews():

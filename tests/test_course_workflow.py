@@ -42,6 +42,39 @@ def test_course_root_is_the_current_folder_only_when_it_is_a_course(tmp_path):
         course_root(tmp_path / "half")
 
 
+def _cli(cwd, monkeypatch, capsys, *args):
+    """Run ``rnn-course ARGS`` in this process from ``cwd``: (exit code, stdout lines, stderr)."""
+    from autograder.cli import main
+    monkeypatch.chdir(cwd)
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out.splitlines(), out.err
+
+
+def test_lectures_slides_and_bundle_say_which_course_and_use_the_one_you_stand_in(
+        tmp_path, monkeypatch, capsys):
+    """Run from a copied course, do `rnn-course lectures`, `slides` and `bundle` print that
+    course first and work on its lectures and released notebooks, not the repository's?"""
+    course = copy_course(tmp_path / "course")
+    source = next((course / "lectures").glob("*.py"))
+    source.write_text(source.read_text() + "\n# %% [markdown]\n# MARKER: an extra slide\n")
+    code, out, _ = _cli(course, monkeypatch, capsys, "lectures", "--check")
+    assert out[0] == f"course: {course.resolve()}"
+    assert code == 1 and out[1] == f"out of date: course/lectures/{source.stem}.ipynb"
+
+    code, out, _ = _cli(course, monkeypatch, capsys, "slides", "no_such_lecture", "--no-execute")
+    assert out[0] == f"course: {course.resolve()}"
+    assert "no lecture named ['no_such_lecture']" in str(code) and source.stem in str(code)
+
+    code, out, err = _cli(course, monkeypatch, capsys, "bundle", "--out", str(tmp_path / "handout"))
+    assert out[0] == f"course: {course.resolve()}"
+    # nothing was released beside the copy (the repository's assignments/ are not used)
+    assert code == 1 and "no released assignment" in err and not (tmp_path / "handout").exists()
+
+
 @pytest.mark.slow
 def test_release_from_a_copied_course_uses_that_course_and_says_so(tmp_path):
     """Run from a copied course whose source notebook was changed, does `rnn-course release`

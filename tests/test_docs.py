@@ -11,8 +11,9 @@ import pytest
 from .conftest import ROOT
 
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+# Where instructors open notebooks (course/source/<id>/, the lectures) and where students do.
 NOTEBOOKS = sorted((ROOT / "course" / "lectures").glob("*.ipynb")) + sorted(
-    (ROOT / "assignments").glob("*/*.ipynb"))
+    (ROOT / "course" / "source").glob("*/*.ipynb")) + sorted((ROOT / "assignments").glob("*/*.ipynb"))
 
 MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
@@ -62,6 +63,16 @@ def test_relative_links_point_to_files_that_exist(path):
         if file and not (path.parent / file).resolve().exists():
             broken.append(target)
     assert not broken, f"{path.relative_to(ROOT)} links to missing files: {broken}"
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_documents_named_in_code_spans_exist(path):
+    """Does every `file.md` a document names in code (not as a link) exist in the repository,
+    beside the document, in docs/ or at the root? (``DIR/`` stands for a folder you choose.)"""
+    named = set(re.findall(r"`([\w./-]+\.md)`", FENCE.sub("", path.read_text())))
+    missing = [n for n in sorted(named) if not n.startswith("DIR/") and not any(
+        (base / n).exists() for base in (path.parent, ROOT / "docs", ROOT))]
+    assert not missing, f"{path.relative_to(ROOT)} names files that do not exist: {missing}"
 
 
 def test_the_documents_exist_and_are_linked_from_the_readme():

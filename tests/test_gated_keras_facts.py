@@ -46,16 +46,10 @@ def test_bridge_round_trips_without_keras():
         assert np.array_equal(ours, back)
 
 
-@pytest.fixture(scope="module")
-def tfk():
-    from autograder.golden import prepare_tensorflow
-    return prepare_tensorflow()
-
-
 @pytest.mark.slow
-def test_keras_lstm_layout_and_forget_bias(tfk):
+def test_keras_lstm_layout_and_forget_bias(tf_keras):
     """Is Keras's LSTM still (D, 4H) / (H, 4H) / (4H,), forget bias (second block) at 1?"""
-    _, keras = tfk
+    _, keras = tf_keras
     layer = keras.layers.LSTM(H, dtype="float64")
     layer.build((None, T, D))
     kernel, recurrent, bias = layer.get_weights()
@@ -66,9 +60,9 @@ def test_keras_lstm_layout_and_forget_bias(tfk):
 
 
 @pytest.mark.slow
-def test_keras_gru_defaults_to_reset_after_with_two_biases(tfk):
+def test_keras_gru_defaults_to_reset_after_with_two_biases(tf_keras):
     """Is Keras's GRU still reset_after=True by default, with a (2, 3H) bias?"""
-    _, keras = tfk
+    _, keras = tf_keras
     layer = keras.layers.GRU(H, dtype="float64")
     layer.build((None, T, D))
     assert layer.cell.reset_after is True
@@ -76,9 +70,9 @@ def test_keras_gru_defaults_to_reset_after_with_two_biases(tfk):
 
 
 @pytest.mark.slow
-def test_lstm_matches_keras_forward_and_gradients(tfk):
+def test_lstm_matches_keras_forward_and_gradients(tf_keras):
     """Do lstm_forward (mask; initial states) and lstm_backward equal Keras to ~1e-12?"""
-    tf, keras = tfk
+    tf, keras = tf_keras
     rng = np.random.default_rng(1)
     x, dh = rng.normal(size=(N, T, D)), rng.normal(size=(N, T, H))
     W, b = rng.normal(0, 0.5, size=(4 * H, H + D)), rng.normal(0, 0.5, size=4 * H)
@@ -113,9 +107,9 @@ def test_lstm_matches_keras_forward_and_gradients(tfk):
 
 
 @pytest.mark.slow
-def test_gru_matches_keras_forward_and_gradients(tfk):
+def test_gru_matches_keras_forward_and_gradients(tf_keras):
     """Do gru_forward (mask; initial state) and gru_backward equal Keras to ~1e-12?"""
-    tf, keras = tfk
+    tf, keras = tf_keras
     rng = np.random.default_rng(2)
     x, dh, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, T, H)), rng.normal(size=(N, H))
     w = [rng.normal(0, 0.5, size=s) for s in ((3 * H, D), (3 * H, H), (3 * H,), (3 * H,))]

@@ -1,18 +1,16 @@
 """``rnn-course check``: a student's own visible checks, in seconds, without hidden tests."""
-import time
 
 from autograder.cli import main
 
 from .fixtures.grading_course import fixture_paths
 
 
-def test_check_passes_the_reference_quickly(capsys):
-    """Does the reference notebook pass every visible check, per function, in a few seconds?"""
-    started = time.time()
+def test_check_passes_the_reference_on_every_function(capsys):
+    """Does the reference notebook pass every function's visible checks, each reported?
+    (No timing here: a time limit in a unit test fails on a busy machine, not on a bug.)"""
     assert main(["check", str(fixture_paths()["reference"])]) == 0
     out = capsys.readouterr().out
     assert "6 of 6 functions pass" in out and "dense_backward:" in out
-    assert time.time() - started < 15
 
 
 def test_check_names_what_fails_in_a_stub(capsys):

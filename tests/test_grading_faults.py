@@ -51,6 +51,16 @@ def _good(array):
     return buf.getvalue()
 
 
+def _unpack_measured(payload):
+    """(decoded arrays, peak bytes Python allocated while decoding them) under a 256 MB cap."""
+    tracemalloc.start()
+    try:
+        arrays = replies.unpack(payload, 256 * 2 ** 20)
+        return arrays, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 # ---------------------------------------------------------------- replies
 def test_a_deflated_bomb_is_refused_without_allocating_what_it_declares():
     """Is a reply of about 0.4 MB that inflates to a 400 MB array refused by its declared size,
@@ -64,12 +74,7 @@ def test_a_deflated_bomb_is_refused_without_allocating_what_it_declares():
                 f.write(chunk)
     payload = buf.getvalue()
     assert len(payload) < 2 * 2 ** 20
-    tracemalloc.start()
-    try:
-        arrays = replies.unpack(payload, 256 * 2 ** 20)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    arrays, peak = _unpack_measured(payload)
     assert isinstance(arrays["out"], replies.Refused) and "more than the grader" in arrays["out"]
     assert peak < 16 * 2 ** 20, f"decoding the bomb used {peak / 2 ** 20:.0f} MB"
 
@@ -78,12 +83,7 @@ def test_a_header_that_declares_more_than_the_data_is_refused():
     """Is a member whose .npy header declares 437 M float64 (3.5 GB) but holds 4 kB refused
     before anything of that size exists?"""
     payload = _npz({"out.npy": _npy_header("<f8", (437_000_000,)) + bytes(4096)})
-    tracemalloc.start()
-    try:
-        arrays = replies.unpack(payload, 256 * 2 ** 20)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    arrays, peak = _unpack_measured(payload)
     assert isinstance(arrays["out"], replies.Refused) and "437000000" in arrays["out"]
     assert peak < 16 * 2 ** 20
 

@@ -161,7 +161,8 @@ def test_check_in_a_notebook_names_the_callee_and_the_line(tmp_path):
 
 # ---- without Keras: one kind message, then one line per skipped cell ----------------------
 
-KERAS_NOTEBOOKS = ["01_dense", "02_learning", "03_rnn", "04_bptt", "05_embeddings_optimizers"]
+KERAS_NOTEBOOKS = ["01_dense", "02_learning", "03_rnn", "04_bptt", "05_embeddings_optimizers",
+                   "07_gated", "08_cnn_tagging"]
 
 
 def _without_keras(monkeypatch):
@@ -216,6 +217,27 @@ def test_keras_cells_of_the_notebooks_skip_kindly_without_keras(assignment, monk
     out = capsys.readouterr().out
     assert out.count("pip install") == 1
     assert out.count("(skipped: this cell compares with Keras") == len(uses) - 1
+
+
+def test_the_sentiment_setup_stops_once_and_kindly_without_keras(monkeypatch):
+    """06 grades a Keras model, so it cannot skip Keras: without it, does its setup cell stop
+    with one message that says what Keras is needed for and how to install it (and not
+    with a ModuleNotFoundError, then NameErrors further down)?"""
+    from autograder.build import ROOT
+    from autograder.visible import KerasRequired
+    _without_keras(monkeypatch)
+    path = ROOT / "course" / "source" / "06_sentiment" / "sentiment.ipynb"
+    setup = next("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                 if c["cell_type"] == "code" and "GRADING = " in "".join(c["source"]))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    ns = {"__name__": "__main__"}
+    with pytest.raises(KerasRequired) as info:
+        exec(setup, ns)
+    message = str(info.value)
+    assert "needs Keras for padding the reviews and build_keras_model" in message
+    assert "keras is not installed" in message and "pip install" in message
+    assert "np" in ns and "check" in ns  # the NumPy parts were set up before it stopped
 
 
 # ---- caches: their type and fields are checked where the next assignment reads them ------

@@ -1,12 +1,12 @@
 """Is the built-in tagging corpus what 08_cnn_tagging promises: fixed, tagged, context-dependent?"""
-import subprocess
-import sys
 from collections import Counter
 
 import numpy as np
 
 from autograder.tagging_corpus import (SIZES, TAGS, ambiguous_words, generate_sentences,
                                        load_tagging, to_arrays, vocabulary)
+
+from .conftest import digests_in_fresh_interpreters
 
 
 def test_splits_have_the_documented_sizes_and_a_tag_for_every_word():
@@ -27,14 +27,9 @@ def test_splits_are_disjoint_and_sentences_distinct():
 
 def test_corpus_is_the_same_in_a_fresh_interpreter():
     """Is the corpus deterministic across processes (no hash seed, no global RNG)?"""
-    code = ("import hashlib; from autograder.tagging_corpus import load_tagging, vocabulary\n"
-            "s = load_tagging()\n"
-            "text = repr(s) + repr(vocabulary())\n"
-            "print(hashlib.sha256(text.encode()).hexdigest())")
-    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
-               for seed in ("1", "2")}
-    assert len(digests) == 1
+    assert len(digests_in_fresh_interpreters(
+        "(__import__('autograder.tagging_corpus').tagging_corpus.load_tagging(), "
+        "autograder.tagging_corpus.vocabulary())")) == 1
 
 
 def test_generator_is_seeded():

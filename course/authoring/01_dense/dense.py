@@ -11,7 +11,7 @@
 # as often as you like; the grade cells run more (hidden) cases when your
 # instructor grades the notebook.
 #
-# Lecture: [section 3 (layers, the dense layer, the nonlinearities) and section 8 (Dense in Keras)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 3 (layers, the dense layer, the nonlinearities) and section 8 (Dense in Keras)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 

@@ -12,7 +12,7 @@
 # two-layer network, built from the dense layers of assignment 01, on a problem that
 # no linear model can solve.
 #
-# Lecture: [section 4 (learning the parameters: cross-entropy, mini-batch SGD) and section 9 (training)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 4 (learning the parameters: cross-entropy, mini-batch SGD) and section 9 (training)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 

@@ -13,7 +13,7 @@
 # `birnn_forward` (reading in both directions). Each is compared with Keras's
 # `SimpleRNN`, `Bidirectional` and `keras.utils.pad_sequences`.
 #
-# Lecture: [section 2 (the recurrence), section 7 (recurrent layers, Bidirectional, return_sequences) and section 11 (pad_sequences)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 2 (the recurrence), section 7 (recurrent layers, Bidirectional, return_sequences) and section 11 (pad_sequences)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 

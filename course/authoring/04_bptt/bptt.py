@@ -19,7 +19,7 @@
 #
 # There is also one short written question, graded by hand.
 #
-# Lecture: [section 7 (recurrent layers and the vanishing gradient)](../../course/lectures/rnn_lecture.ipynb),
+# Lecture: [section 7 (recurrent layers and the vanishing gradient)](../../lectures/rnn_lecture.ipynb),
 # where it says that the simple RNN is hard to optimise and that LSTM and GRU were made to fix that.
 
 # %% [conventions]

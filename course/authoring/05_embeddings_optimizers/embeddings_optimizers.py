@@ -17,7 +17,7 @@
 # vectors kept frozen versus trained further, and the four optimizers racing on the
 # same problem.
 #
-# Lecture: [section 4 (SGD and its extensions) and section 6 (the Embedding layer)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 4 (SGD and its extensions) and section 6 (the Embedding layer)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 

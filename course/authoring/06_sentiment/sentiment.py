@@ -20,7 +20,7 @@
 # `build_keras_model`. The earlier building blocks come from `autograder.blocks`: the
 # reference versions, so a slip in an earlier assignment does not follow you here.
 #
-# Lecture: [sections 5, 9, 10 and 12 (Keras, training, prediction and evaluation, the CNN alternative)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [sections 5, 9, 10 and 12 (Keras, training, prediction and evaluation, the CNN alternative)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 
@@ -30,10 +30,8 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-import keras  # noqa: E402 (after the variables that quieten TensorFlow)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from keras.utils import pad_sequences  # noqa: E402
 
 # Earlier assignments' building blocks (reference versions), and this course's data.
 from autograder.blocks import (SGD, Adam, clip_by_global_norm,  # noqa: E402
@@ -43,11 +41,17 @@ from autograder.baselines import BagOfWords, polarity_vectors  # noqa: E402
 from autograder.corpus import load_builtin, negation_probe, tokenize  # noqa: E402
 from autograder.keras_bridge import sentiment_from_keras, sentiment_to_keras  # noqa: E402
 from autograder.loaders import DataUnavailable, load_imdb, load_tsv  # noqa: E402
-from autograder.visible import check  # noqa: E402
+from autograder.visible import check, require_keras  # noqa: E402
 
 # True while nbgrader validates or grades: cells that only demonstrate are skipped then.
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
 np.set_printoptions(precision=4, suppress=True)
+# This assignment needs Keras (build_keras_model is graded): without it, stop here and say
+# once what to install, rather than fail later with NameErrors.
+require_keras(needed_for="padding the reviews and build_keras_model")
+import keras  # noqa: E402
+from keras.utils import pad_sequences  # noqa: E402
+
 # TensorFlow prints some messages the first time a model runs: let that happen here.
 keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(3, 2),
                   keras.layers.SimpleRNN(2)])(np.array([[1, 2]]))

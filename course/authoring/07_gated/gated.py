@@ -20,7 +20,7 @@
 # GRU), answer one written question (graded by hand), and put your LSTM into the capstone's
 # sentiment model.
 #
-# Lecture: [section 7 (recurrent layers: SimpleRNN, LSTM, GRU and the vanishing gradient)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 7 (recurrent layers: SimpleRNN, LSTM, GRU and the vanishing gradient)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 

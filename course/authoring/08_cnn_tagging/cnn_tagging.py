@@ -23,7 +23,7 @@
 # tagger (Embedding → RNN keeping every state → dense layer at every step), both in
 # NumPy, and the same tagger in Keras. One written question is graded by hand.
 #
-# Lecture: [section 7 (`return_sequences`) and section 12 (`Conv1D` + `GlobalMaxPooling1D`)](../../course/lectures/rnn_lecture.ipynb).
+# Lecture: [section 7 (`return_sequences`) and section 12 (`Conv1D` + `GlobalMaxPooling1D`)](../../lectures/rnn_lecture.ipynb).
 
 # %% [conventions]
 
