@@ -185,8 +185,8 @@ def _ordered(executor, tasks, ctx):
                                        "this notebook")
         result.set_aside = True
         result.fatal = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
-                           "notebook, so it was set aside for the rest of the class to be graded; "
-                           "your instructor will look at it (rnn-course grade --force tries again)")
+                        "notebook, so it was set aside for the rest of the class to be graded; "
+                        "your instructor will look at it (rnn-course grade --force tries again)")
         result.source = task.get("source")
         yield result, key
     yield from _results(executor, groups[0], trusted, ctx["jobs"], journal)
