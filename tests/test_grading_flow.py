@@ -18,23 +18,17 @@ def _uses(step):
     return read, written
 
 
-def test_every_step_needs_only_inputs_or_what_an_earlier_step_made():
-    """Does each step of STEPS run after the steps that make what it needs?"""
-    available = set(flow.INPUTS)
+def test_every_step_uses_only_inputs_or_what_an_earlier_step_made():
+    """Does each step declare every field it reads (needs) or assigns (makes), and run after
+    the steps that make what it needs, so the declared order is the real one?"""
+    made = set(flow.INPUTS)
     for step in flow.STEPS:
-        missing = set(step.needs) - available
-        assert not missing, f"{type(step).__name__} needs {sorted(missing)} before they are made"
-        available |= set(step.makes)
-
-
-def test_each_step_touches_only_what_it_declares():
-    """Does a step read only what it needs or makes, and assign only what it makes, so that
-    the declared order is the real one?"""
-    for step in flow.STEPS:
-        read, written = _uses(step)
-        name = type(step).__name__
+        name, (read, written) = type(step).__name__, _uses(step)
         assert read <= set(step.needs) | set(step.makes), (name, read)
         assert written <= set(step.makes), (name, written)
+        early = set(step.needs) - made
+        assert not early, f"{name} needs {sorted(early)} before they are made"
+        made |= set(step.makes)
 
 
 def test_the_steps_run_in_nbgraders_order_and_document_themselves():
