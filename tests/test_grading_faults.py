@@ -24,6 +24,7 @@ from autograder.grading.gradebook import totals
 from autograder.grading.limits import Limits
 from autograder.grading.pipeline import run
 from autograder.grading.process import GraderFault
+from autograder.grading.result import Result
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
@@ -181,9 +182,9 @@ def test_killing_the_zygote_mid_run_regrades_the_students_it_took_down(dense_cou
     book = totals(ctx["db_url"], "01_dense", "dense")
     assert {s: sum(v[0] for v in g.values()) for s, g in book.items()} == {
         "ada": 12, "ben": 12, "cai": 12}
-    results = {r["student"]: r for r in ctx["results"]}
-    assert not any(r["fatal"] for r in results.values())
-    again = [s for s, r in results.items() if any("grader-side failure" in e for e in r["events"])]
+    results = {r.student: r for r in ctx["results"]}
+    assert not any(r.fatal for r in results.values())
+    again = [s for s, r in results.items() if any("grader-side failure" in e for e in r.events)]
     assert again, "no student was graded again after the zygote died"
     rows = list(csv.DictReader(open(ctx["out"] / "grades.csv")))
     assert sorted(r["student"] for r in rows) == ["ada", "ben", "cai"]
@@ -210,11 +211,11 @@ def test_a_damaged_zygote_is_replaced_and_nobody_is_blamed(dense_course, tmp_pat
     ctx = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1,
               limits=limits, quiet=True)
     assert damaged not in _zygotes()
-    results = {r["student"]: r for r in ctx["results"]}
-    assert {s: r["score"] for s, r in results.items()} == {"ada": 12, "ben": 12}
-    assert not any(r["fatal"] for r in results.values())
-    assert any("grader-side failure" in e for r in results.values() for e in r["events"])
-    assert not any("os._exit" in e for r in results.values() for e in r["events"])
+    results = {r.student: r for r in ctx["results"]}
+    assert {s: r.score for s, r in results.items()} == {"ada": 12, "ben": 12}
+    assert not any(r.fatal for r in results.values())
+    assert any("grader-side failure" in e for r in results.values() for e in r.events)
+    assert not any("os._exit" in e for r in results.values() for e in r.events)
 
 
 def test_a_process_that_cannot_start_is_the_graders_failure_not_the_students(dense_course,
@@ -227,8 +228,8 @@ def test_a_process_that_cannot_start_is_the_graders_failure_not_the_students(den
     ctx = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1,
               limits=starved, quiet=True)
     result = ctx["results"][0]
-    assert result["grader_failure"] and "could not start" in result["grader_failure"]
-    assert "not your notebook" in result["fatal"]
+    assert result.grader_failure and "could not start" in result.grader_failure
+    assert "not your notebook" in result.fatal
     row = next(csv.DictReader(open(ctx["out"] / "grades.csv")))
     assert row["status"].startswith("not graded: grader failure") and row["score"] == ""
     assert row["sigmoid_tests"] == ""
@@ -252,12 +253,12 @@ def test_a_grader_fault_is_retried_and_the_last_try_does_without_the_zygote(monk
         calls.append(limits.get("fork", True))
         if len(calls) <= worker.RETRIES:
             raise GraderFault("the zygote stopped answering (BrokenPipeError)")
-        return {"events": [], "student": task["student"]}
+        return Result(task["student"])
 
     monkeypatch.setattr(worker, "_grade", flaky)
     result = worker.grade_submission({"student": "ada", "limits": {}})
     assert calls == [True] * worker.RETRIES + [False]
-    assert "grader-side failure" in result["events"][0] and "not the cause" in result["events"][0]
+    assert "grader-side failure" in result.events[0] and "not the cause" in result.events[0]
 
 
 class Flaky(ThreadPoolExecutor):

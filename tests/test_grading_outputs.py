@@ -19,7 +19,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.grading import pipeline
-from autograder.grading.judge import grade_cell
+from autograder.grading.judge import checks_for
+from autograder.grading.result import CellGrade, Result
 from autograder.grading.trusted import GradeCell
 from autograder.mutants import all_mutants
 from autograder.release import copy_course, nbgrader
@@ -120,13 +121,12 @@ def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_re
 def _cases_and_outputs(grade_id, func, mistake):
     """The visible and hidden cases of a grade cell and a known mistake's outputs on them."""
     from autograder import probes
-    from autograder.grading.judge import cases_for
     from autograder.mutants import mutants_for
 
     from .test_mutants import _module_of, notebook_namespace
     wrong = next(m for m in mutants_for(func) if m.name == mistake)
     ns = notebook_namespace(_module_of(func), wrong)
-    _, cases = cases_for(grade_id, (func,))
+    cases = checks_for(GradeCell(grade_id, 3, "code", "", checks=[func])).cases
     return cases, [probes.run(ns, c.probe, c.spec, c.arrays) for c in cases]
 
 
@@ -138,7 +138,7 @@ def test_feedback_shows_hidden_cases_without_their_expected_values():
     from autograder.grading import feedback
     cell = GradeCell("dense_forward_tests", 3, "code", "", checks=["dense_forward"])
     cases, outputs = _cases_and_outputs("dense_forward_tests", "dense_forward", "dense_forward_no_bias")
-    grade = grade_cell(cell, outputs)
+    grade = checks_for(cell).grade(cell, outputs)
     hidden = [o for o in grade.outcomes if o["label"].startswith("hidden case")]
     visible = [o for o in grade.outcomes if not o["label"].startswith("hidden case")]
     assert hidden and visible and not any(o["passed"] for o in hidden)
@@ -146,7 +146,7 @@ def test_feedback_shows_hidden_cases_without_their_expected_values():
     for o in hidden:
         assert "expected" not in o["message"].replace("expected (", "") and "got" not in o["message"]
         assert "by up to" in o["message"] and "Likely cause:" in o["message"]
-    result = {"student": "ben", "score": 0.0, "max_score": 3.0, "grades": [grade.as_dict()]}
+    result = Result("ben", score=0.0, max_score=3.0, grades=[grade])
     page = feedback.render(result, "01_dense")
     assert "white-space:pre-wrap" in page and "overflow-wrap:anywhere" in page
     for case, actual in zip(cases[len(visible):], outputs[len(visible):]):
@@ -162,8 +162,7 @@ def test_a_hidden_cases_error_message_masks_numbers():
     """Code under test could raise with the hidden inputs in its message: are they masked?"""
     from autograder.cases import Outcome
     from autograder.grading.redact import hide
-    from autograder.grading.judge import cases_for
-    _, cases = cases_for("sigmoid_tests", ())
+    cases = checks_for(GradeCell("sigmoid_tests", 1, "code", "")).hidden
     actual = {"error": "error:ValueError: inputs were 0.731058 -1.5e-3 2e5 in shape (3, 4)"}
     out = hide(cases[0], actual, Outcome(cases[0].label, False, "x"), 2)
     assert out.label.startswith("hidden case 2: ")
@@ -176,8 +175,7 @@ def test_histogram_counts_students_in_whole_numbers(tmp_path):
     from autograder.grading.summary import figure
     from autograder.grading.trusted import Trusted
     trusted = Trusted("01_dense", "dense.ipynb", [GradeCell("a", 12, "code", "")], {}, [], {})
-    results = [{"student": s, "score": v, "max_score": 12} for s, v in
-               (("a", 12), ("b", 7), ("c", 7))]
+    results = [Result(s, score=v, max_score=12) for s, v in (("a", 12), ("b", 7), ("c", 7))]
     fig = figure(results, trusted)
     ticks = fig.axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
@@ -190,8 +188,9 @@ import json, os, sys
 from pathlib import Path
 import nbformat
 from autograder.grading import autograded
+from autograder.grading.result import Result
 from autograder.grading.trusted import load
-course, result = Path(sys.argv[1]), json.loads(sys.argv[2])
+course, result = Path(sys.argv[1]), Result.from_json(json.loads(sys.argv[2]))
 trusted = load(course, "01_dense")
 nbformat.writes(autograded.build(result, trusted))  # any lazy import happens now
 if os.geteuid() == 0:
@@ -220,13 +219,12 @@ def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_
             for p in [base, *base.rglob("*")]:
                 if "bob" not in p.parts:
                     os.chown(p, 65534, 65534)
-        grade = {"grade_id": "sigmoid_tests", "points": 1, "score": 1, "func": "sigmoid",
-                 "outcomes": [], "reason": "", "note": ""}
+        grade = CellGrade("sigmoid_tests", 1, 1, "sigmoid")
 
         def run(student):
-            result = {"student": student, "path": str(base / "dense.ipynb"), "grades": [grade],
-                      "cells": {}, "fatal": None}
-            return subprocess.run([sys.executable, "-c", _REPLACE, str(course), json.dumps(result)],
+            result = Result(student, str(base / "dense.ipynb"), grades=[grade])
+            return subprocess.run([sys.executable, "-c", _REPLACE, str(course),
+                                   json.dumps(result.to_json())],
                                   cwd=base, env=nbgrader_env(), capture_output=True, text=True)
 
         ok = run("ada")

@@ -63,7 +63,7 @@ def test_killed_run_resumes_without_regrading_finished_students(dense_course, tm
     proc.wait()
     ctx = run(assignment="01_dense", submissions=folder, course=dense_course, out=out, jobs=1,
               quiet=True, limits=Limits(cell_timeout=3))
-    assert [e["student"] for e in ctx["finished"]] == ["a-ref"]
+    assert [e.student for e in ctx["finished"]] == ["a-ref"]
     assert [sub.student for sub, _, _ in ctx["todo"]] == ["b-slow"]
     book = totals(ctx["db_url"], "01_dense", "dense")
     assert sum(v[0] for v in book["a-ref"].values()) == 12
@@ -88,8 +88,8 @@ def test_a_notebook_a_run_stopped_on_is_graded_last_and_alone(dense_course, tmp_
     _mark_started(first["out"], "ada", 1)
     again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2,
                 quiet=True, force=True)
-    assert [r["student"] for r in again["results"]][-1] == "ada"
-    assert next(r for r in again["results"] if r["student"] == "ada")["score"] == 12
+    assert [r.student for r in again["results"]][-1] == "ada"
+    assert next(r for r in again["results"] if r.student == "ada").score == 12
 
 
 def test_a_notebook_two_runs_stopped_on_is_set_aside_and_the_class_finishes(dense_course,
@@ -102,8 +102,8 @@ def test_a_notebook_two_runs_stopped_on_is_set_aside_and_the_class_finishes(dens
     _mark_started(first["out"], "ada", 2)
     again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2,
                 quiet=True, force=True)
-    ada = next(r for r in again["results"] if r["student"] == "ada")
-    assert ada["set_aside"] and not ada["seconds_total"]
+    ada = next(r for r in again["results"] if r.student == "ada")
+    assert ada.set_aside and not ada.seconds_total
     rows = {r["student"]: r for r in csv.DictReader(open(again["out"] / "grades.csv"))}
     assert rows["ada"]["status"].startswith("not graded: set aside") and rows["ada"]["score"] == ""
     assert rows["ben"]["score"] == "12"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from .judge import CellGrade, report
+from .judge import report
 from .prepare import read
 
 
@@ -32,9 +32,10 @@ def _outputs(log):
 
 
 def build(result, trusted):
-    """The autograded notebook of a result, or None if the file was unreadable."""
-    path = result.get("copy") or result.get("path")
-    if not path or result.get("fatal"):
+    """The autograded notebook of a :class:`.result.Result`, or None if the file was
+    unreadable."""
+    path = result.copy or result.path
+    if not path or result.fatal:
         return None
     try:  # the copy taken before grading; a notebook may have deleted its own file
         data = Path(path).read_bytes()
@@ -43,7 +44,7 @@ def build(result, trusted):
     nb, _ = read(data)
     if nb is None:
         return None
-    grades = {g["grade_id"]: CellGrade(**g) for g in result["grades"]}
+    grades = {g.grade_id: g for g in result.grades}
     seen = set()
     for index, cell in enumerate(nb.cells):
         grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
@@ -55,8 +56,8 @@ def build(result, trusted):
             cell.outputs = _grade_outputs(grades[grade_id])
         elif grade_id in trusted.locked:
             cell.source = trusted.locked[grade_id]
-        if cell.cell_type == "code" and str(index) in result.get("cells", {}) and grade_id not in grades:
-            cell.outputs = _outputs(result["cells"][str(index)])
+        if cell.cell_type == "code" and str(index) in result.cells and grade_id not in grades:
+            cell.outputs = _outputs(result.cells[str(index)])
     for grade_id, grade in grades.items():
         if grade_id not in seen:
             cell = nbformat.v4.new_code_cell(trusted.cell(grade_id).source, metadata={"nbgrader": {
@@ -79,13 +80,13 @@ def write(result, trusted, course):
     nb = build(result, trusted)
     if nb is None:
         return None
-    path = Path(course) / "autograded" / result["student"] / trusted.assignment / trusted.notebook
+    path = Path(course) / "autograded" / result.student / trusted.assignment / trusted.notebook
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():  # nbgrader autograde leaves its files read-only (0444)
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
         path.write_text(nbformat.writes(nb) + "\n")
     except OSError as exc:  # someone else's file: never stop the class's grading for it
-        print(f"warning: {result['student']}: could not write {path}: {exc}", file=sys.stderr)
+        print(f"warning: {result.student}: could not write {path}: {exc}", file=sys.stderr)
         return None
     return path

@@ -1,6 +1,6 @@
 """Per-student feedback: every check's outcome and message, never the hidden test code.
 
-The page is built from the result (grade ids, points, case labels, messages,
+The page is built from the :class:`.result.Result` (grade ids, points, case labels, messages,
 what went wrong with the file or the process) and from the gradebook as read
 back after recording (:func:`.gradebook.readback`: manual scores and the
 grader's comments). The trusted grade cells' source, which holds the hidden
@@ -16,7 +16,7 @@ import html
 import shutil
 from pathlib import Path
 
-from .judge import CellGrade, report
+from .judge import report
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;line-height:1.4}
 .pass{color:#1a7f37}.fail{color:#b42318}table{border-collapse:collapse}
@@ -28,7 +28,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 
 def _score_line(result, book):
     if not book:
-        return (f"<p><b>Score: {result['score']:g} / {result['max_score']:g}</b> "
+        return (f"<p><b>Score: {result.score:g} / {result.max_score:g}</b> "
                 "(automatically graded cells; written answers are graded by hand)</p>")
     line = f"<p><b>Score: {book['score']:g} / {book['max_score']:g}</b>"
     if book["pending"]:
@@ -47,18 +47,17 @@ def _comment(book, *grade_ids):
 def render(result, assignment, book=None):
     esc = html.escape
     parts = [f"<!doctype html><meta charset=utf-8><title>{esc(assignment)}: "
-             f"{esc(result['student'])}</title><style>{STYLE}</style>",
-             f"<h1>{esc(assignment)}: feedback for {esc(result['student'])}</h1>",
+             f"{esc(result.student)}</title><style>{STYLE}</style>",
+             f"<h1>{esc(assignment)}: feedback for {esc(result.student)}</h1>",
              _score_line(result, book)]
-    notes = ([result["fatal"]] if result.get("fatal") else []) + result.get("notes", []) + \
-        result.get("problems", []) + result.get("events", [])
+    notes = ([result.fatal] if result.fatal else []) + result.notes + result.problems + \
+        result.events
     if notes:
         parts.append("<div class=note><p>About your submission:</p><ul>" +
                      "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>")
     parts.append("<table><tr><th>grade cell</th><th>points</th><th>result</th></tr>")
     shown = set()
-    for g in result["grades"]:
-        grade = CellGrade(**g)
+    for grade in result.grades:
         shown |= {grade.grade_id, grade.func}
         kept = ((book or {}).get("grades") or {}).get(grade.grade_id)
         score = kept["score"] if kept else grade.score  # a grader's override wins, as in nbgrader
@@ -95,17 +94,17 @@ def write(result, assignment, folder, book=None, course=None, notebook=None):
     """Write the page to ``folder/<student>.html`` and, for exchange submissions, to the
     course's ``feedback/`` in nbgrader's layout; return the first path."""
     page = render(result, assignment, book)
-    path = Path(folder) / f"{result['student']}.html"
+    path = Path(folder) / f"{result.student}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)
-    submission = Path(result["path"]).parent if result.get("path") else None
+    submission = Path(result.path).parent if result.path else None
     if course and notebook and submission and (submission / "submission_secret.txt").is_file():
-        target = Path(course) / "feedback" / result["student"] / assignment
+        target = Path(course) / "feedback" / result.student / assignment
         target.mkdir(parents=True, exist_ok=True)
         for name in ("submission_secret.txt", "timestamp.txt"):
             if (submission / name).is_file():
                 shutil.copyfile(submission / name, target / name)
         if not (target / "timestamp.txt").exists():  # release_feedback reads it
-            (target / "timestamp.txt").write_text(result.get("timestamp") or "")
+            (target / "timestamp.txt").write_text(result.timestamp or "")
         (target / f"{Path(notebook).stem}.html").write_text(page)
     return path

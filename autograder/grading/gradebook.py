@@ -62,27 +62,27 @@ def _name(gb, student, roster):
 
 
 def record(gb, trusted, result, roster=None):
-    """Store one result (see :mod:`.worker`) in an open Gradebook."""
+    """Store one :class:`.result.Result` in an open Gradebook."""
     with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy autoflush warnings
         warnings.simplefilter("ignore")
         _record(gb, trusted, result, roster)
 
 
 def _record(gb, trusted, result, roster):
-    student, assignment, name = result["student"], trusted.assignment, trusted.name
+    student, assignment, name = result.student, trusted.assignment, trusted.name
     gb.update_or_create_student(student, **_name(gb, student, roster))
-    kwargs = {"timestamp": result["timestamp"]} if result.get("timestamp") else {}
+    kwargs = {"timestamp": result.timestamp} if result.timestamp else {}
     try:
         gb.update_or_create_submission(assignment, student, **kwargs)
     except Exception:  # an unreadable timestamp must not lose the grades
         gb.db.rollback()
         gb.update_or_create_submission(assignment, student)
-    scores = {g["grade_id"]: g["score"] for g in result["grades"]}
-    answers = result.get("answers", {})
-    missing = bool(result.get("fatal"))
+    scores = {g.grade_id: g.score for g in result.grades}
+    answers = result.answers
+    missing = bool(result.fatal)
     for cell in trusted.grade_cells:
         grade = gb.find_grade(cell.grade_id, name, assignment, student)
-        if cell.kind == "code" and result.get("grader_failure"):
+        if cell.kind == "code" and result.grader_failure:
             grade.auto_score = None  # not a zero: nothing was graded; flagged in the formgrader
             grade.needs_manual_grade = True
         elif cell.kind == "code":

@@ -3,61 +3,60 @@
 A grade cell passes when every case of its visible check (the ``check(f)`` line
 of the trusted cell) and every hidden case pass, as under plain nbgrader, where
 either one failing raises in the cell. Points are all or nothing per grade cell.
+
+A cell's cases are derived once, as a :class:`CellChecks`: the same object's cases
+are sent to the student's process and then judged against the outputs that come back.
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..cases import Outcome, format_report, judge
 from ..suites import find_test
 from ..visible import visible_cases
 from .redact import hide
+from .result import CellGrade
 
 
-@dataclass
-class CellGrade:
-    grade_id: str
-    points: float
-    score: float
-    func: str = ""
-    outcomes: list = field(default_factory=list)  # [{"label", "passed", "message"}]
-    reason: str = ""  # why it could not be graded (timeout, crash), if so
-    note: str = ""  # anything else the student should know about this cell
+@dataclass(frozen=True)
+class CellChecks:
+    """What one grade cell checks: its function, its visible cases, then its hidden ones."""
+    func: str
+    visible: tuple
+    hidden: tuple
 
-    def as_dict(self):
-        return asdict(self)
+    @property
+    def cases(self):
+        """Every case, in the order the probe runs them and its outputs come back."""
+        return self.visible + self.hidden
+
+    def grade(self, cell, outputs):
+        """A CellGrade from the outputs the student process sent back (one per case)."""
+        outcomes = []
+        for i, case in enumerate(self.cases):
+            actual = outputs[i] if outputs is not None and i < len(outputs) else {
+                "error": "error:no output came back for this case"}
+            outcome = judge(case, actual)
+            if i >= len(self.visible):  # reports reach students: no hidden expected values
+                outcome = hide(case, actual, outcome, i - len(self.visible) + 1)
+            outcomes.append(outcome)
+        return finish(cell, self.func, outcomes)
 
 
-@lru_cache(maxsize=None)
-def _split(grade_id, checks=()):
-    """(func, visible cases, hidden cases) of a grade cell."""
+def checks_for(cell):
+    """The :class:`CellChecks` of a trusted grade cell (see :mod:`.trusted`)."""
+    return _checks(cell.grade_id, tuple(cell.checks))
+
+
+@lru_cache(maxsize=None)  # a worker grades many notebooks: draw each cell's cases once
+def _checks(grade_id, checks):
     test = find_test(grade_id)
-    cases = []
+    visible = []
     for func in checks:
         try:
-            cases += visible_cases(func)[1]
+            visible += visible_cases(func)[1]
         except KeyError:
             pass
-    return test.func, tuple(cases), tuple(test.hidden())
-
-
-def cases_for(grade_id, checks=()):
-    """(func, cases) of a grade cell: its visible checks' cases, then its hidden ones."""
-    func, visible, hidden = _split(grade_id, checks)
-    return func, visible + hidden
-
-
-def grade_cell(cell, outputs):
-    """A CellGrade from the outputs the student process sent back (one per case)."""
-    func, visible, hidden = _split(cell.grade_id, tuple(cell.checks))
-    outcomes = []
-    for i, case in enumerate(visible + hidden):
-        actual = outputs[i] if outputs is not None and i < len(outputs) else {
-            "error": "error:no output came back for this case"}
-        outcome = judge(case, actual)
-        if i >= len(visible):  # reports reach students: no hidden expected values in them
-            outcome = hide(case, actual, outcome, i - len(visible) + 1)
-        outcomes.append(outcome)
-    return finish(cell, func, outcomes)
+    return CellChecks(test.func, tuple(visible), tuple(test.hidden()))
 
 
 def finish(cell, func, outcomes, reason=""):
@@ -68,13 +67,14 @@ def finish(cell, func, outcomes, reason=""):
 
 
 def not_graded(cell, reason):
-    """A grade cell that earns nothing because it could not be graded."""
+    """A grade cell that earns nothing because it could not be graded; the report names its
+    function when the suite knows it."""
     func = ""
     try:
         func = find_test(cell.grade_id).func
     except KeyError:
         pass
-    return CellGrade(cell.grade_id, cell.points, 0.0, func, [], reason)
+    return CellGrade.zero(cell, reason, func)
 
 
 def report(grade):

@@ -148,16 +148,16 @@ class Grade(Step):
                 for entry in results:  # a run killed between journal and gradebook loses nothing
                     record(gb, trusted, entry, roster)
                 for result, key in _ordered(executor, tasks, ctx):
-                    result["path"] = result.get("source", result.get("path"))
+                    result.path = result.source  # the student's file, not the copy graded
                     record(gb, trusted, result, roster)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
                     _safely(result, ctx, "autograded notebook",
                             lambda: autograded.write(result, trusted, ctx["course"]))
                     results.append(result)
-                    progress.update(bool(result.get("fatal") or result.get("events")),
-                                    f"{result['student']}: {result['score']:g}/{result['max_score']:g}")
+                    progress.update(bool(result.fatal or result.events),
+                                    f"{result.student}: {result.score:g}/{result.max_score:g}")
                 # every page, kept students' too: a grader may have graded or commented since
-                books = {r["student"]: readback(gb, trusted, r["student"]) for r in results}
+                books = {r.student: readback(gb, trusted, r.student) for r in results}
         finally:
             if own:
                 executor.shutdown(wait=True, cancel_futures=True)
@@ -165,7 +165,7 @@ class Grade(Step):
             shutil.rmtree(copies, ignore_errors=True)
         for result in results:
             _safely(result, ctx, "feedback page", lambda: feedback.write(
-                result, ctx["assignment"], out / "feedback", books[result["student"]],
+                result, ctx["assignment"], out / "feedback", books[result.student],
                 ctx["course"], trusted.notebook))
         ctx["results"], ctx["books"] = results, books
 
@@ -183,11 +183,11 @@ def _ordered(executor, tasks, ctx):
     for task, key in groups[SET_ASIDE]:
         result = failed(task, trusted, f"the grader stopped {SET_ASIDE} times while grading "
                                        "this notebook")
-        result["set_aside"] = True
-        result["fatal"] = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
-                           "notebook, so it was set aside for the rest of the class to be graded; "
-                           "your instructor will look at it (rnn-course grade --force tries again)")
-        result["source"] = task.get("source")
+        result.set_aside = True
+        result.fatal = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
+                        "notebook, so it was set aside for the rest of the class to be graded; "
+                        "your instructor will look at it (rnn-course grade --force tries again)")
+        result.source = task.get("source")
         yield result, key
     yield from _results(executor, groups[0], trusted, ctx["jobs"], journal)
     for one in [t for n in range(1, SET_ASIDE) for t in groups[n]]:
@@ -216,7 +216,7 @@ def _results(executor, tasks, trusted, window, journal):
                     continue
                 result = failed(task, trusted, f"the grading worker failed: {type(exc).__name__}: "
                                                f"{str(exc)[:300]}")
-            result["source"], result["copy"] = task.get("source"), task.get("path")
+            result.source, result.copy = task.get("source"), task.get("path")
             yield result, key
 
 
@@ -226,7 +226,7 @@ def _safely(result, ctx, what, write):
     try:
         write()
     except Exception as exc:
-        print(f"{result['student']}: the {what} could not be written: "
+        print(f"{result.student}: the {what} could not be written: "
               f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
 
 
@@ -239,11 +239,11 @@ class Summarise(Step):
         from .summary import histogram, table, write_csv
         out, trusted = Path(ctx["out"]), ctx["trusted"]
         current = {s.student for s in ctx["collection"].submissions}
-        results = [r for r in ctx["results"] if r["student"] in current]
+        results = [r for r in ctx["results"] if r.student in current]
         books = ctx["books"]
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv", books)
-        lost = sorted(r["student"] for r in results if r.get("grader_failure"))
-        text = table([r for r in results if not r.get("grader_failure")], trusted, books,
+        lost = sorted(r.student for r in results if r.grader_failure)
+        text = table([r for r in results if not r.grader_failure], trusted, books,
                      ctx.get("isolation", ""))
         if lost:
             text += ("\n\nnot graded because the grader failed (not the students; run "

@@ -15,6 +15,7 @@ not JSON, or not a notebook, becomes a plan with no steps and a clear reason.
 """
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import nbformat
 
@@ -23,14 +24,23 @@ from .trusted import released_source
 DEMO_TAG = "demo"
 
 
+class Exec(NamedTuple):
+    """Run a cell of the notebook (the student's source, or the course's if read-only)."""
+    index: int  # the cell's position in the notebook, from 0
+    source: str
+
+
+class Grade(NamedTuple):
+    """Judge a grade cell from the trusted copy, where it stands in the notebook."""
+    grade_id: str
+
+
 @dataclass
 class Plan:
-    steps: list = field(default_factory=list)  # ("exec", cell index, source) | ("grade", grade_id)
+    steps: list = field(default_factory=list)  # Exec | Grade, in the order they run
     problems: list = field(default_factory=list)  # what a student reads about their file
     fatal: str = ""  # the notebook could not be read at all
     answers: dict = field(default_factory=dict)  # grade_id -> checksum of the student's cell
-    notebook: object = None  # the parsed notebook (for the autograded copy)
-    skipped_demo: int = 0
 
 
 def read(data, notes=None):
@@ -67,7 +77,7 @@ def plan(data, trusted):
     nb, reason = read(data, upgraded)
     if nb is None:
         return Plan(fatal=reason)
-    p = Plan(notebook=nb)
+    p = Plan()
     p.problems += upgraded
     if not nb.cells:
         p.problems.append("the notebook is empty: nothing could be graded")
@@ -91,25 +101,25 @@ def plan(data, trusted):
             if source.strip() not in (trusted_cell.source.strip(), released_source(trusted_cell.source)):
                 p.problems.append(f"grade cell {grade_id} was edited; the course's copy was "
                                   "used and your edits were ignored")
-            p.steps.append(("grade", grade_id))
+            p.steps.append(Grade(grade_id))
         elif grade_id in trusted.locked:
             if source.strip() != trusted.locked[grade_id].strip():
                 p.problems.append(f"read-only cell {grade_id} was edited; the course's copy ran")
-            p.steps.append(("exec", index, trusted.locked[grade_id]))
+            p.steps.append(Exec(index, trusted.locked[grade_id]))
         elif cell.get("cell_type") != "code":
             if grade_id in trusted.solution_ids:
                 p.answers[grade_id] = compute_checksum(cell)
             continue
         elif DEMO_TAG in (cell.get("metadata", {}).get("tags") or []):
-            p.skipped_demo += 1
+            continue  # live Keras, long training: the grade cells do not depend on it
         else:
             if grade_id in trusted.solution_ids:
                 p.answers[grade_id] = compute_checksum(cell)
-            p.steps.append(("exec", index, source))
+            p.steps.append(Exec(index, source))
     for grade_cell in trusted.grade_cells:
         if grade_cell.grade_id not in seen:
             p.problems.append(f"grade cell {grade_cell.grade_id} was deleted from the notebook; "
                               "it was graded from the course's copy after the last cell")
             if grade_cell.kind == "code":
-                p.steps.append(("grade", grade_cell.grade_id))
+                p.steps.append(Grade(grade_cell.grade_id))
     return p

@@ -1,9 +1,9 @@
 """What is already graded: an append-only journal, so an interrupted run resumes.
 
-Each finished submission is appended to ``state.jsonl`` (flushed and synced)
-after its gradebook rows are committed. A new run skips students whose journal
-entry has the same notebook checksum and limits, unless ``--force``; the last
-entry of a student wins. A line cut short by a kill is ignored. An entry of a
+Each finished submission's :class:`.result.Result` is appended to ``state.jsonl``
+as one JSON line (flushed and synced) after its gradebook rows are committed. A
+new run skips students whose journal entry has the same notebook checksum and
+limits, unless ``--force``; the last entry of a student wins. A line cut short by a kill is ignored. An entry of a
 submission the grader failed on (``grader_failure``) is never taken as done.
 
 Beside it, ``started.jsonl`` gets a line when a submission is handed to a worker
@@ -16,6 +16,8 @@ import json
 import os
 from pathlib import Path
 
+from .result import Result
+
 
 class Journal:
     def __init__(self, path):
@@ -26,8 +28,8 @@ class Journal:
         if self.path.exists():
             for line in self.path.read_text().splitlines():
                 try:
-                    entry = json.loads(line)
-                    self.entries[entry["student"]] = entry
+                    entry = Result.from_json(json.loads(line))
+                    self.entries[entry.student] = entry
                 except (ValueError, KeyError, TypeError):
                     continue
         if self.started.exists():
@@ -41,9 +43,9 @@ class Journal:
 
     def done(self, student, key):
         entry = self.entries.get(student)
-        if entry is None or (entry.get("grader_failure") and not entry.get("set_aside")):
+        if entry is None or (entry.grader_failure and not entry.set_aside):
             return None  # the grader failed: grade it again
-        return entry if entry.get("key") == key else None
+        return entry if entry.key == key else None
 
     def interrupted(self, student, key):
         """How many runs stopped while this notebook was being graded."""
@@ -54,12 +56,12 @@ class Journal:
         _append(self.started, {"student": student, "key": key, "started": True})
 
     def add(self, result, key):
-        entry = dict(result, key=key)
-        self.entries[result["student"]] = entry
-        _append(self.path, entry)
-        self.starts[(result["student"], key)] = 0
-        _append(self.started, {"student": result["student"], "key": key, "started": False})
-        return entry
+        result.key = key
+        self.entries[result.student] = result
+        _append(self.path, result.to_json())
+        self.starts[(result.student, key)] = 0
+        _append(self.started, {"student": result.student, "key": key, "started": False})
+        return result
 
 
 def _append(path, entry):

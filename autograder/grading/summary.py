@@ -1,8 +1,9 @@
 """Class-level outputs: grades.csv, a table per grade cell, a histogram of total scores.
 
-Scores come from the gradebook as read back after recording (``books``, see
-:func:`.gradebook.readback`), so a written answer or an override a grader entered
-in formgrader counts here exactly as in ``nbgrader export``.
+Each student's row is a :class:`.result.Result`. Scores come from the gradebook as
+read back after recording (``books``, see :func:`.gradebook.readback`), so a written
+answer or an override a grader entered in formgrader counts here exactly as in
+``nbgrader export``.
 """
 import csv
 from pathlib import Path
@@ -10,10 +11,10 @@ from pathlib import Path
 
 def total(result, books):
     """(score, max_score) of a result: the gradebook's, manual grades included."""
-    book = (books or {}).get(result["student"])
+    book = (books or {}).get(result.student)
     if book:
         return book["score"], book["max_score"]
-    return result["score"], result["max_score"]
+    return result.score, result.max_score
 
 
 def write_csv(results, trusted, path, books=None):
@@ -25,27 +26,27 @@ def write_csv(results, trusted, path, books=None):
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["student", "score", "max_score", "auto_score", *ids, "status", "notes"])
-        for r in sorted(results, key=lambda r: r["student"]):
-            book = (books or {}).get(r["student"]) or {"grades": {}, "pending": False}
-            auto = {g["grade_id"]: g["score"] for g in r["grades"]}
+        for r in sorted(results, key=lambda r: r.student):
+            book = (books or {}).get(r.student) or {"grades": {}, "pending": False}
+            auto = {g.grade_id: g.score for g in r.grades}
             cells = []
             for i in ids:
                 g = book["grades"].get(i)
                 cells.append("" if g and g["pending"] else
                              f"{g['score'] if g else auto.get(i, 0):g}")
-            status = "not graded: " + r["fatal"] if r.get("fatal") else (
-                "incomplete" if r.get("events") else
+            status = "not graded: " + r.fatal if r.fatal else (
+                "incomplete" if r.events else
                 "awaiting manual grading" if book["pending"] else "graded")
-            notes = "; ".join(r.get("notes", []) + r.get("problems", []) + r.get("events", []))
-            if r.get("grader_failure"):  # nothing was graded: blank, not a zero
-                w.writerow([r["student"], "", f"{r['max_score']:g}", "", *["" for _ in ids],
+            notes = "; ".join(r.notes + r.problems + r.events)
+            if r.grader_failure:  # nothing was graded: blank, not a zero
+                w.writerow([r.student, "", f"{r.max_score:g}", "", *["" for _ in ids],
                             "not graded: set aside, the grader stopped while grading it"
-                            if r.get("set_aside") else
+                            if r.set_aside else
                             "not graded: grader failure, run rnn-course grade again",
-                            "; ".join([r["grader_failure"]] + ([notes] if notes else []))])
+                            "; ".join([r.grader_failure] + ([notes] if notes else []))])
                 continue
             score, top = total(r, books)
-            w.writerow([r["student"], f"{score:g}", f"{top:g}", f"{r['score']:g}", *cells,
+            w.writerow([r.student, f"{score:g}", f"{top:g}", f"{r.score:g}", *cells,
                         status, notes])
     return Path(path)
 
@@ -58,7 +59,7 @@ def table(results, trusted, books=None, isolation=""):
     n = len(results)
     for cell in trusted.grade_cells:
         if cell.kind != "code":
-            kept = [(books or {}).get(r["student"]) or {"grades": {}} for r in results]
+            kept = [(books or {}).get(r.student) or {"grades": {}} for r in results]
             done = [b["grades"][cell.grade_id]["score"] for b in kept
                     if cell.grade_id in b["grades"] and not b["grades"][cell.grade_id]["pending"]]
             mean = f"{sum(done) / len(done):.2f}" if done else "manual"
@@ -76,10 +77,10 @@ def table(results, trusted, books=None, isolation=""):
 
 
 def _cell_score(result, grade_id, books):
-    book = (books or {}).get(result["student"])
+    book = (books or {}).get(result.student)
     if book and grade_id in book["grades"]:  # a grader's override counts
         return book["grades"][grade_id]["score"]
-    return next((g["score"] for g in result["grades"] if g["grade_id"] == grade_id), 0.0)
+    return next((g.score for g in result.grades if g.grade_id == grade_id), 0.0)
 
 
 def histogram(results, trusted, path, books=None):
