@@ -1,18 +1,22 @@
 """The grading pipeline's shape: is every step's input made before it runs, and does each
 step read only what it declares?"""
 import inspect
+from dataclasses import fields
 
 from autograder.grading import pipeline
 from autograder.grading.context import View
-from autograder.grading.inputs import NAMES
+from autograder.grading.inputs import Inputs
 
 
 def test_every_step_needs_only_inputs_or_what_an_earlier_step_made():
-    """Does each step of STEPS run after the steps that make what it needs?"""
-    available = set(NAMES)
+    """Does each step of STEPS run after the steps that make what it needs, and make only
+    what no input or earlier step already holds?"""
+    available = {f.name for f in fields(Inputs)}
     for step in pipeline.STEPS:
         missing = set(step.needs) - available
         assert not missing, f"{type(step).__name__} needs {sorted(missing)} before they are made"
+        again = set(step.makes) & available
+        assert not again, f"{type(step).__name__} makes {sorted(again)} again"
         available |= set(step.makes)
 
 

@@ -50,6 +50,3 @@ class Inputs:
     def as_dict(self):
         """{name: value}, without copying the values (an executor is not copied)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-NAMES = frozenset(f.name for f in fields(Inputs))

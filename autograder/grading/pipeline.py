@@ -141,7 +141,7 @@ class CopyNotebooks(Step):
             shutil.rmtree(stale, ignore_errors=True)
         ctx["copy_dir"] = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
         copies = []
-        for i, (sub, sha, key) in enumerate(ctx["todo"]):
+        for i, (sub, _, _) in enumerate(ctx["todo"]):
             copy = None
             if sub.path:
                 copy = ctx["copy_dir"] / f"{i:05d}.ipynb"
