@@ -34,17 +34,10 @@ def _students(course):
 
 
 def scores(course, assignment=ASSIGNMENT, notebook=NOTEBOOK.removesuffix(".ipynb")):
-    """{student: {grade_id: (score, max_score)}} from the course's gradebook."""
-    from nbgrader.api import Gradebook
-    table = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for student in sorted(s.id for s in gb.students):
-            try:
-                nb = gb.find_submission_notebook(notebook, assignment, student)
-            except Exception:
-                continue
-            table[student] = {g.name: (g.score, g.max_score) for g in nb.grades}
-    return table
+    """{student: {grade_id: (score, max_score)}} from the course's own gradebook (the one
+    plain nbgrader writes), read as ``nbgrader export`` reports it."""
+    from .grading.gradebook import totals
+    return totals(f"sqlite:///{course / 'gradebook.db'}", assignment, notebook)
 
 
 def format_table(table, labels=None, order=None):

@@ -1,15 +1,22 @@
-"""The grading pipeline's shape: is every step's input made before it runs?"""
+"""The grading pipeline's shape: is every step's input made before it runs, and does each
+step read only what it declares?"""
 import inspect
+from dataclasses import fields
 
 from autograder.grading import pipeline
+from autograder.grading.context import View
+from autograder.grading.inputs import Inputs
 
 
 def test_every_step_needs_only_inputs_or_what_an_earlier_step_made():
-    """Does each step of STEPS run after the steps that make what it needs?"""
-    available = set(pipeline.INPUTS)
+    """Does each step of STEPS run after the steps that make what it needs, and make only
+    what no input or earlier step already holds?"""
+    available = {f.name for f in fields(Inputs)}
     for step in pipeline.STEPS:
         missing = set(step.needs) - available
         assert not missing, f"{type(step).__name__} needs {sorted(missing)} before they are made"
+        again = set(step.makes) & available
+        assert not again, f"{type(step).__name__} makes {sorted(again)} again"
         available |= set(step.makes)
 
 
@@ -29,9 +36,14 @@ def test_gradebook_is_written_by_the_parent_only():
     assert source.index("_ordered(") < source.index("record(gb, trusted, result, roster)")
 
 
-def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path):
+# needs that order a step without being read: the gradebook must know the assignment first
+ORDER_ONLY = {("LoadTrusted", "released")}
+
+
+def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path, monkeypatch):
     """Given a course nobody released, LMS-style files and a gradebook URL outside the course,
-    does one run release the assignment into that gradebook and grade every student?"""
+    does one run release the assignment into that gradebook and grade every student, with
+    every real step reading all it needs and nothing else (the context enforces the latter)?"""
     from autograder.grading.gradebook import totals
     from autograder.release import copy_course
 
@@ -45,8 +57,17 @@ def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path):
     (flat / "ben_notes.txt").write_text("my notes")
     db = f"sqlite:///{tmp_path / 'elsewhere' / 'book.db'}"
     (tmp_path / "elsewhere").mkdir()
+    read, get = set(), View.__getitem__
+
+    def reading(view, key):
+        read.add((type(view._step).__name__, key))
+        return get(view, key)
+
+    monkeypatch.setattr(View, "__getitem__", reading)
     ctx = pipeline.run(assignment="01_dense", submissions=flat, course=course, db_url=db,
                        jobs=2, quiet=True)
+    declared = {(type(step).__name__, key) for step in pipeline.STEPS for key in step.needs}
+    assert declared - read == ORDER_ONLY
     book = totals(db, "01_dense", "dense")
     assert sum(v[0] for v in book["ada"].values()) == 12
     assert book["ben"]["relu_tests"][0] == 0 and book["ben"]["sigmoid_tests"][0] == 1

@@ -321,11 +321,11 @@ def test_no_sandbox_is_printed_and_noted_for_every_row():
     import io
     from autograder.grading import pipeline
     ctx = {"limits": Limits(sandbox=False), "stream": io.StringIO()}
-    pipeline._isolation(ctx)
+    pipeline.Isolation()(ctx)
     assert "NONE (--no-sandbox)" in ctx["stream"].getvalue()
     assert ctx["isolation_notes"] == ["graded WITHOUT kernel isolation (--no-sandbox)"]
     ctx = {"limits": Limits(sandbox=True), "stream": io.StringIO()}
-    pipeline._isolation(ctx)
+    pipeline.Isolation()(ctx)
     assert ctx["stream"].getvalue().startswith("isolation: bubblewrap") and not ctx["isolation_notes"]
 
 

@@ -55,7 +55,6 @@ class Submission:
 class Collection:
     submissions: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)  # files that name no student
-    layout: str = ""
 
 
 def safe_id(name):
@@ -160,7 +159,7 @@ def collect(source, assignment, notebook, pattern=PATTERN, unpack_to=None):
 
 
 def _collect_nbgrader(root, assignment, notebook):
-    found = Collection(layout="nbgrader submitted/<student>/<assignment>/")
+    found = Collection()
     raw = []
     for folder in sorted(d for d in root.iterdir() if d.is_dir()):
         work = folder / assignment
@@ -180,7 +179,7 @@ def _collect_nbgrader(root, assignment, notebook):
 
 
 def _collect_flat(folder, notebook, pattern):
-    found = Collection(layout=f"flat files, student id from the name by {pattern!r}")
+    found = Collection()
     regex = re.compile(pattern)
     by_student, names, raw = {}, {}, []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -1,23 +1,22 @@
-"""The ``grade`` and ``check`` sub-commands of ``rnn-course``."""
-import os
+"""The ``grade`` and ``check`` sub-commands of ``rnn-course``.
+
+``grade``'s options take their defaults from :class:`.inputs.Inputs` and
+:class:`.limits.Limits`, their one home.
+"""
+from .inputs import Inputs
+from .limits import Limits
 
 
 def _grade(args):
     from ..release import course_root, say_course
-    from .limits import Limits
     from .pipeline import run
     course = course_root(args.course)
     say_course(course)
-    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory, output_cap=args.output_cap, disk_mb=args.disk,
-                    processes=args.processes, sandbox=not args.no_sandbox)
     executor = None
     if args.scheduler:
         from distributed import Client
         executor = Client(args.scheduler).get_executor()
-    ctx = run(assignment=args.assignment, submissions=args.submissions, course=course,
-              db_url=args.db, out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
-              force=args.force, executor=executor, quiet=args.quiet, roster=args.roster)
+    ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
     print(ctx["summary"])
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
@@ -27,6 +26,17 @@ def _grade(args):
           f"{course / 'feedback'}/<student>/{args.assignment}/ for nbgrader release_feedback)\n"
           f"histogram: {out / 'histogram.png'}")
     return 0
+
+
+def _inputs(args):
+    """The run's inputs from ``grade``'s options, but the course and the executor (an option
+    not given is None, the run's default)."""
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory, output_cap=args.output_cap, disk_mb=args.disk,
+                    processes=args.processes, sandbox=not args.no_sandbox)
+    return dict(assignment=args.assignment, submissions=args.submissions, db_url=args.db,
+                out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
+                force=args.force, quiet=args.quiet, roster=args.roster)
 
 
 def _check(args):
@@ -43,17 +53,21 @@ def add_parser(sub):
                     "feedback HTML, summary.txt and histogram.png. See docs/grading.md.")
     p.add_argument("assignment", help="assignment id, e.g. 01_dense")
     p.add_argument("submissions", help="nbgrader submitted/ folder, a flat folder of LMS files, or a zip")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count(),
+    p.add_argument("--jobs", "-j", type=int, default=Inputs.jobs,
                    help="students graded at once (default: the number of cores)")
-    p.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
-    p.add_argument("--notebook-timeout", type=float, default=300,
-                   help="seconds per notebook, restarts included (default 300)")
-    p.add_argument("--memory", type=int, default=2048, help="MB of memory per student process")
-    p.add_argument("--output-cap", type=int, default=20000, help="characters of output kept per cell")
-    p.add_argument("--disk", type=int, default=256,
-                   help="MB a student process may write (its sandbox's tmpfs, in RAM; default 256)")
-    p.add_argument("--processes", type=int, default=128,
-                   help="processes and threads per student process (default 128)")
+    p.add_argument("--timeout", type=float, default=Limits.cell_timeout,
+                   help="seconds per cell (default %(default)g)")
+    p.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout,
+                   help="seconds per notebook, restarts included (default %(default)g)")
+    p.add_argument("--memory", type=int, default=Limits.memory_mb,
+                   help="MB of memory per student process")
+    p.add_argument("--output-cap", type=int, default=Limits.output_cap,
+                   help="characters of output kept per cell")
+    p.add_argument("--disk", type=int, default=Limits.disk_mb,
+                   help="MB a student process may write (its sandbox's tmpfs, in RAM; "
+                        "default %(default)g)")
+    p.add_argument("--processes", type=int, default=Limits.processes,
+                   help="processes and threads per student process (default %(default)g)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade WITHOUT kernel isolation (only the audit hook guards the grader); "
                         "printed and recorded in every row's notes. See docs/grading.md")

@@ -1,22 +1,23 @@
 """``rnn-course grade`` as an ordered list of small steps over one shared context.
 
-Each step names what it ``needs`` from the context and what it ``makes``; a test
-checks that every step only needs what the run's inputs or an earlier step made,
-and that the gradebook is written by the parent process only (the grade step
-records each result as its future completes, one at a time).
+Each step is one class whose docstring is its help text; it names what it ``needs``
+from the context and what it ``makes``, and :class:`.context.Context` holds it to
+that (an undeclared read or write, or a missing product, fails naming the step). A
+test checks that every step only needs the run's inputs (:class:`.inputs.Inputs`) or
+what an earlier step made, and that the gradebook is written by the parent process
+only: :class:`Grade` records each result as its future completes, one at a time,
+before journaling it, and records again what the journal kept, so a run killed
+between journal and gradebook loses nothing.
 """
-import os
 import shutil
-import sys
 import tempfile
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-INPUTS = {"assignment", "submissions", "course", "db_url", "out", "jobs", "limits", "pattern",
-          "force", "executor", "quiet", "stream", "roster"}
-
+from .context import Context
+from .inputs import Inputs
 
 SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set aside
 
@@ -24,10 +25,27 @@ SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set asi
 class Step:
     needs: tuple = ()
     makes: tuple = ()
-    help = ""
 
     def __call__(self, ctx):
         raise NotImplementedError
+
+
+class Isolation(Step):
+    """Refuse to grade without kernel isolation unless it was turned off (--no-sandbox);
+    print which is in force, and note its absence in every row."""
+    needs = ("limits", "stream")
+    makes = ("isolation", "isolation_notes")
+
+    def __call__(self, ctx):
+        from .sandbox import Unavailable, non_dumpable, require
+        try:
+            ctx["isolation"] = require(ctx["limits"].sandbox)
+        except Unavailable as exc:
+            raise SystemExit(str(exc))
+        ctx["isolation_notes"] = [] if ctx["limits"].sandbox else [
+            "graded WITHOUT kernel isolation (--no-sandbox)"]
+        non_dumpable()  # the grader holds every student's notebook: no same-user /proc/<pid>/mem
+        print(ctx["isolation"], file=ctx["stream"])
 
 
 class EnsureGradebook(Step):
@@ -64,7 +82,7 @@ class LoadTrusted(Step):
 
 class Collect(Step):
     """Every student's notebook, from nbgrader's layout, a flat LMS folder or a zip."""
-    needs = ("submissions", "trusted", "pattern", "out")
+    needs = ("submissions", "assignment", "trusted", "pattern", "out")
     makes = ("collection",)
 
     def __call__(self, ctx):
@@ -96,38 +114,55 @@ class Resume(Step):
                 finished.append(entry)
             else:
                 todo.append((sub, sha, key))
-        ctx.update(journal=journal, todo=todo, finished=finished)
+        ctx["journal"], ctx["todo"], ctx["finished"] = journal, todo, finished
 
 
-class Grade(Step):
-    """Grade the remaining students in parallel; record each result as it arrives.
-
-    Each notebook is graded from a copy taken before any student code runs (a notebook
-    may delete its own file). A worker that raises (a dask worker died) is given the
-    task again, ``RETRIES`` times; then the student gets a row flagged as the grader's
-    failure. Writing one student's feedback or autograded copy cannot stop the run.
-    """
-    needs = ("todo", "finished", "journal", "trusted", "executor", "jobs", "limits", "db_url",
-             "course", "out", "roster")
-    makes = ("results", "books")
+class ReadRoster(Step):
+    """The names formgrader shows, from the --roster CSV (without one, None: the gradebook
+    gives each student their id as last name)."""
+    needs = ("roster",)
+    makes = ("names",)
 
     def __call__(self, ctx):
-        from nbgrader.api import Gradebook
-        from . import autograded, feedback
-        from .gradebook import read_roster, readback, record
-        from .progress import Progress
-        trusted, out = ctx["trusted"], Path(ctx["out"])
-        deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
-                str(out.resolve())]
+        from .gradebook import read_roster
+        ctx["names"] = read_roster(ctx["roster"]) if ctx["roster"] else None
+
+
+class CopyNotebooks(Step):
+    """A copy of every notebook to grade, taken before any student code runs (a notebook may
+    delete its own file); one per student, so no notebook can reach a classmate's copy by its
+    sha. Copies left by a run that was killed are removed first; :class:`Grade` removes these."""
+    needs = ("todo", "out")
+    makes = ("copy_dir", "copies")
+
+    def __call__(self, ctx):
+        out = Path(ctx["out"])
         for stale in out.glob("copies-*"):  # left by a run that was killed
             shutil.rmtree(stale, ignore_errors=True)
-        copies = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
-        tasks = []
-        for i, (sub, sha, key) in enumerate(ctx["todo"]):
+        ctx["copy_dir"] = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
+        copies = []
+        for i, (sub, _, _) in enumerate(ctx["todo"]):
             copy = None
-            if sub.path:  # one per student: no notebook can reach a classmate's copy by its sha
-                copy = copies / f"{i:05d}.ipynb"
+            if sub.path:
+                copy = ctx["copy_dir"] / f"{i:05d}.ipynb"
                 shutil.copyfile(sub.path, copy)
+            copies.append(copy)
+        ctx["copies"] = copies
+
+
+class BuildTasks(Step):
+    """One task per student to grade, as plain JSON values any executor can carry (see
+    :mod:`.worker`): the copy to grade, the notes so far, the limits, and the folders the
+    student's code may not read (the course, the submissions, the output)."""
+    needs = ("todo", "copies", "course", "assignment", "submissions", "out", "limits",
+             "isolation_notes")
+    makes = ("tasks",)
+
+    def __call__(self, ctx):
+        deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
+                str(Path(ctx["out"]).resolve())]
+        tasks = []
+        for (sub, sha, key), copy in zip(ctx["todo"], ctx["copies"]):
             tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
                            "student": sub.student, "path": str(copy) if copy else None,
                            "source": str(sub.path) if sub.path else None,
@@ -136,13 +171,34 @@ class Grade(Step):
                            "limits": ctx["limits"].as_dict(), "deny": deny,
                            "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
                           key))
+        ctx["tasks"] = tasks
+
+
+class Grade(Step):
+    """Grade the remaining students in parallel; record each result as it arrives.
+
+    The gradebook is written here, in the parent, one result at a time as its future
+    completes: first the results an earlier run journaled (a run killed between journal
+    and gradebook loses nothing), then each new one, recorded before it is journaled; its
+    autograded copy follows. A worker that raises (a dask worker died) is given the task
+    again, ``RETRIES`` times; then the student gets a row flagged as the grader's failure.
+    Writing one student's autograded copy cannot stop the run.
+    """
+    needs = ("tasks", "finished", "journal", "trusted", "executor", "jobs", "db_url", "names",
+             "course", "copy_dir", "stream", "quiet")
+    makes = ("results",)
+
+    def __call__(self, ctx):
+        from nbgrader.api import Gradebook
+        from . import autograded
+        from .gradebook import record
+        from .progress import Progress
+        trusted, tasks, roster = ctx["trusted"], ctx["tasks"], ctx["names"]
         results = list(ctx["finished"])
-        progress = Progress(len(results) + len(tasks), ctx.get("stream"), ctx.get("quiet"))
+        progress = Progress(len(results) + len(tasks), ctx["stream"], ctx["quiet"])
         progress.done = len(results)
-        roster = read_roster(ctx["roster"]) if ctx["roster"] else None
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
-        books = {}
         try:
             with Gradebook(ctx["db_url"]) as gb:
                 for entry in results:  # a run killed between journal and gradebook loses nothing
@@ -151,23 +207,17 @@ class Grade(Step):
                     result.path = result.source  # the student's file, not the copy graded
                     record(gb, trusted, result, roster)  # parent only: writes are serialised
                     result = ctx["journal"].add(result, key)
-                    _safely(result, ctx, "autograded notebook",
+                    _safely(result, ctx["stream"], "autograded notebook",
                             lambda: autograded.write(result, trusted, ctx["course"]))
                     results.append(result)
                     progress.update(bool(result.fatal or result.events),
                                     f"{result.student}: {result.score:g}/{result.max_score:g}")
-                # every page, kept students' too: a grader may have graded or commented since
-                books = {r.student: readback(gb, trusted, r.student) for r in results}
         finally:
             if own:
                 executor.shutdown(wait=True, cancel_futures=True)
             progress.close()
-            shutil.rmtree(copies, ignore_errors=True)
-        for result in results:
-            _safely(result, ctx, "feedback page", lambda: feedback.write(
-                result, ctx["assignment"], out / "feedback", books[result.student],
-                ctx["course"], trusted.notebook))
-        ctx["results"], ctx["books"] = results, books
+            shutil.rmtree(ctx["copy_dir"], ignore_errors=True)
+        ctx["results"] = results
 
 
 def _ordered(executor, tasks, ctx):
@@ -220,19 +270,49 @@ def _results(executor, tasks, trusted, window, journal):
             yield result, key
 
 
-def _safely(result, ctx, what, write):
+def _safely(result, stream, what, write):
     """Write one page of a result (feedback, autograded copy); a failure is noted, never raised:
     the gradebook row and the journal are already written."""
     try:
         write()
     except Exception as exc:
         print(f"{result.student}: the {what} could not be written: "
-              f"{type(exc).__name__}: {exc}", file=ctx.get("stream") or sys.stderr)
+              f"{type(exc).__name__}: {exc}", file=stream)
+
+
+class ReadBack(Step):
+    """Every student's page of the gradebook as it is now, manual scores and comments
+    included, kept students' too: a grader may have graded or commented since."""
+    needs = ("results", "trusted", "db_url")
+    makes = ("books",)
+
+    def __call__(self, ctx):
+        from nbgrader.api import Gradebook
+        from .gradebook import readback
+        trusted = ctx["trusted"]
+        with Gradebook(ctx["db_url"]) as gb:
+            ctx["books"] = {r.student: readback(gb, trusted, r.student) for r in ctx["results"]}
+
+
+class WriteFeedback(Step):
+    """Every student's feedback page, from the gradebook's view; one that cannot be written
+    is noted and cannot stop the run."""
+    needs = ("results", "books", "assignment", "out", "course", "trusted", "stream")
+    makes = ("feedback",)
+
+    def __call__(self, ctx):
+        from . import feedback
+        ctx["feedback"] = folder = Path(ctx["out"]) / "feedback"
+        books, trusted = ctx["books"], ctx["trusted"]
+        for result in ctx["results"]:
+            _safely(result, ctx["stream"], "feedback page", lambda: feedback.write(
+                result, ctx["assignment"], folder, books[result.student],
+                ctx["course"], trusted.notebook))
 
 
 class Summarise(Step):
     """grades.csv, the per-cell table (summary.txt) and the histogram of totals."""
-    needs = ("results", "books", "trusted", "out", "collection")
+    needs = ("results", "books", "trusted", "out", "collection", "isolation")
     makes = ("csv", "summary", "histogram")
 
     def __call__(self, ctx):
@@ -244,7 +324,7 @@ class Summarise(Step):
         ctx["csv"] = write_csv(results, trusted, out / "grades.csv", books)
         lost = sorted(r.student for r in results if r.grader_failure)
         text = table([r for r in results if not r.grader_failure], trusted, books,
-                     ctx.get("isolation", ""))
+                     ctx["isolation"])
         if lost:
             text += ("\n\nnot graded because the grader failed (not the students; run "
                      "rnn-course grade again):\n  " + "\n  ".join(lost))
@@ -256,48 +336,18 @@ class Summarise(Step):
         ctx["histogram"] = histogram(results, trusted, out / "histogram.png", books)
 
 
-STEPS = [EnsureGradebook(), LoadTrusted(), Collect(), Resume(), Grade(), Summarise()]
+STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
+         CopyNotebooks(), BuildTasks(), Grade(), ReadBack(), WriteFeedback(), Summarise()]
 
 
 def run(**inputs):
-    """Run every step; return the context (results, csv path, summary text ...)."""
-    missing = {"assignment", "submissions"} - set(inputs)
-    if missing:
-        raise TypeError(f"missing inputs {sorted(missing)}")
-    from .limits import Limits
-    course = Path(inputs.get("course") or _default_course()).resolve()
-    ctx = {"course": course, "db_url": inputs.get("db_url") or f"sqlite:///{course / 'gradebook.db'}",
-           "out": None, "jobs": inputs.get("jobs") or os.cpu_count() or 1,
-           "limits": inputs.get("limits") or Limits(), "pattern": None, "force": False,
-           "executor": None, "quiet": False, "stream": sys.stderr, "roster": None}
-    ctx.update({k: v for k, v in inputs.items() if v is not None})
-    ctx["course"] = course
-    if ctx["pattern"] is None:
-        from .collect import PATTERN
-        ctx["pattern"] = PATTERN
-    ctx["out"] = Path(ctx["out"] or course / "grading" / ctx["assignment"])
-    ctx["out"].mkdir(parents=True, exist_ok=True)
-    _isolation(ctx)
+    """Run every step on ``inputs`` (:class:`.inputs.Inputs`; a ``None`` is the default);
+    return the context (results, csv path, summary text ...)."""
+    inputs = Inputs.given(**inputs).resolved()
+    inputs.out.mkdir(parents=True, exist_ok=True)
+    ctx = Context(inputs.as_dict())
     started = time.monotonic()
     for step in STEPS:
-        step(ctx)
-    ctx["seconds"] = time.monotonic() - started
+        ctx.run(step)
+    ctx.add("seconds", time.monotonic() - started)
     return ctx
-
-
-def _isolation(ctx):
-    """Refuse to grade without kernel isolation unless it was turned off; say which is in force."""
-    from .sandbox import Unavailable, non_dumpable, require
-    try:
-        ctx["isolation"] = require(ctx["limits"].sandbox)
-    except Unavailable as exc:
-        raise SystemExit(str(exc))
-    ctx["isolation_notes"] = [] if ctx["limits"].sandbox else [
-        "graded WITHOUT kernel isolation (--no-sandbox)"]
-    non_dumpable()  # the grader holds every student's notebook: no same-user /proc/<pid>/mem
-    print(ctx["isolation"], file=ctx["stream"])
-
-
-def _default_course():
-    from ..release import course_root
-    return course_root()
