@@ -377,6 +377,7 @@ def _run(args):
 
 
 def add_parser(sub):
+    from .release import add_course_option
     p = sub.add_parser(
         "bundle", help="build what students receive: notebooks, data, a student package",
         description="Build the student distribution of the chosen released assignments into "
@@ -392,7 +393,5 @@ def add_parser(sub):
     p.add_argument("--name", default=layout.STUDENT_DISTRIBUTION, help="distribution name of the student package")
     p.add_argument("--version", help="its version (default: the course package's)")
     p.add_argument("--force", action="store_true", help="replace an earlier bundle in --out")
-    p.add_argument("--course", help="nbgrader course folder whose released notebooks to bundle "
-                                    "(default: ./ if it is a course root, else the repository's "
-                                    "course/)")
+    add_course_option(p, "nbgrader course folder whose released notebooks to bundle")
     p.set_defaults(handler=_run)

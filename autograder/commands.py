@@ -44,6 +44,7 @@ def _golden(args):
 
 
 def add_parser(sub):
+    from .release import add_course_option
     p = sub.add_parser("build", help="build course/source notebooks from course/authoring and solutions/",
                        description="Rebuild the instructor notebooks from their authoring specs and "
                                    "the reference solutions (the only hand-written copy of the answers).")
@@ -57,8 +58,7 @@ def add_parser(sub):
                                    "(without outputs) to assignments/.")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--out", help="write here instead of assignments/ beside the course folder")
-    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
-                                    "else the repository's course/)")
+    add_course_option(p)
     p.set_defaults(handler=_release)
 
     p = sub.add_parser("golden", help="compute (or --check) Keras golden values and visible cases",

@@ -248,12 +248,12 @@ def _slides(args):
 
 
 def add_parser(sub):
+    from .release import add_course_option
     p = sub.add_parser("lectures", help="build course/lectures/*.ipynb from their text sources",
                        description="Rebuild the lecture notebooks (without outputs) from their "
                                    "text sources course/lectures/<name>.py.")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is out of date")
-    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
-                                    "else the repository's course/)")
+    add_course_option(p)
     p.set_defaults(handler=_lectures)
 
     p = sub.add_parser("slides", help="turn the lecture notebooks into reveal.js slides (lectures-build/)",
@@ -268,6 +268,5 @@ def add_parser(sub):
     p.add_argument("--reveal-prefix", metavar="URL",
                    help="where the slides load reveal.js from (default: the copy written to "
                         "assets/ in the output folder, which works without network)")
-    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
-                                    "else the repository's course/)")
+    add_course_option(p)
     p.set_defaults(handler=_slides)

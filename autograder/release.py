@@ -62,6 +62,13 @@ def course_root(course=None, here=None):
     return here.resolve() if is_course(here) else COURSE
 
 
+def add_course_option(parser, what="nbgrader course folder"):
+    """The ``--course`` option every command that works on a course takes, and its default."""
+    parser.add_argument("--course", help=f"{what} (default: ./ if it is a course root, with "
+                                         "nbgrader_config.py and source/, else the repository's "
+                                         "course/)")
+
+
 def say_course(course, stream=None):
     """Print the course root a command uses, first, so nobody grades the wrong course."""
     print(f"course: {course}", file=stream or sys.stdout, flush=True)

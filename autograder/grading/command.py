@@ -45,6 +45,7 @@ def _check(args):
 
 
 def add_parser(sub):
+    from ..release import add_course_option
     p = sub.add_parser(
         "grade", help="grade a whole class in parallel, safely, into the nbgrader gradebook",
         description="Grade every submission of ASSIGNMENT: each notebook runs in its own "
@@ -71,8 +72,7 @@ def add_parser(sub):
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade WITHOUT kernel isolation (only the audit hook guards the grader); "
                         "printed and recorded in every row's notes. See docs/grading.md")
-    p.add_argument("--course", help="nbgrader course folder (default: ./ if it is a course root, "
-                                    "with nbgrader_config.py and source/, else the repository's course/)")
+    add_course_option(p)
     p.add_argument("--roster", help="CSV with id,first_name,last_name,email columns: the names "
                                     "formgrader shows (default: the student id as last name)")
     p.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///<course>/gradebook.db)")
