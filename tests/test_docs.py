@@ -84,7 +84,7 @@ def test_the_documents_exist_and_are_linked_from_the_readme():
         assert f"]({doc})" in readme, f"README does not link {doc}"
 
 
-def test_quick_start_comes_first_and_its_targets_exist():
+def test_quick_start_comes_first_and_shows_make_demo_and_make_test():
     """Is the two-command quick start the first section, and are both make targets real?"""
     readme = (ROOT / "README.md").read_text()
     first_section = readme.split("\n## ", 2)[1]

@@ -58,7 +58,9 @@ def test_none_stands_for_the_default_and_is_worked_out(tmp_path):
     assert inputs.stream is sys.stderr
 
 
-def test_the_assignment_and_the_submissions_are_required():
+def test_a_run_without_its_assignment_or_submissions_is_refused_naming_them():
     """Does a run without its assignment or its submissions refuse, naming what is missing?"""
-    with pytest.raises(TypeError, match="submissions"):
+    with pytest.raises(TypeError, match=r"\['submissions'\]"):
         Inputs.given(assignment="01_dense")
+    with pytest.raises(TypeError, match=r"\['assignment'\]"):
+        Inputs.given(submissions="submitted")

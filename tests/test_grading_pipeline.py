@@ -8,7 +8,7 @@ from autograder.grading.context import View
 from autograder.grading.inputs import Inputs
 
 
-def test_every_step_needs_only_inputs_or_what_an_earlier_step_made():
+def test_every_step_needs_only_what_is_made_before_it_and_makes_nothing_twice():
     """Does each step of STEPS run after the steps that make what it needs, and make only
     what no input or earlier step already holds?"""
     available = {f.name for f in fields(Inputs)}

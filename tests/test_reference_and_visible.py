@@ -30,8 +30,9 @@ def test_reference_passes_hidden_checks(grade_id):
 
 
 @pytest.mark.parametrize("grade_id", sorted(TESTS))
-def test_hidden_checks_cover_keras_and_shapes(grade_id):
-    """Does each grade cell hold more than its visible cases (several distinct inputs)?"""
+def test_hidden_cases_of_every_grade_cell_have_distinct_labels(grade_id):
+    """Is every hidden case of a grade cell labelled apart, so that feedback naming a case
+    points to one case?"""
     cases = TESTS[grade_id].hidden()
     labels = [c.label for c in cases]
     assert len(set(labels)) == len(labels), f"duplicate case labels: {labels}"
@@ -95,7 +96,7 @@ def test_hidden_checks_import_no_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_visible_cases_are_not_all_hidden_cases():
+def test_every_visible_check_is_small_and_says_what_it_does_not_cover():
     """Is every visible case small (the hidden checks are where coverage lives)?"""
     for assignment, func in _visible_funcs():
         note, cases = visible_cases(func)

@@ -107,7 +107,8 @@ def test_check_command_has_a_timeout_option():
 @pytest.mark.parametrize("runner", ["student", "cli"])
 def test_a_syntax_error_is_a_failed_function_not_a_missing_one(tmp_path, runner):
     """softmax's cell does not parse: it is reported as failed, with the error and its line,
-    and counted ("5 of 6", not "5 of 5")."""
+    and counted among the six functions ("4 of 6": dense_forward, which calls softmax,
+    fails too), not dropped ("4 of 5")."""
     path = _variant(tmp_path, "syntax", softmax=SYNTAX)
     if runner == "student":
         results, out = _student(path)
@@ -141,7 +142,7 @@ def test_a_failing_callee_is_named_first(tmp_path, runner):
     assert "dense_backward calls" not in out  # it fails for no other function's sake
 
 
-def test_check_in_a_notebook_names_the_callee_and_the_line(tmp_path):
+def test_check_in_a_notebook_names_the_failing_callee_and_gives_the_matmul_hint(tmp_path):
     """check(f) itself (the same machinery as the commands)."""
     from autograder.visible import CheckFailed, check
     ns = {}
