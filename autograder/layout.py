@@ -56,6 +56,7 @@ STUDENT_DISTRIBUTION = "rnn-course-student"  # the student package's default nam
 STUDENT_SCRIPT = "rnn-course-student"  # its command (autograder.selfcheck:main)
 
 PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent  # the checkout: the folder that holds the ``autograder`` package
 
 
 def instructor_modules(package_dir=PACKAGE):
@@ -88,7 +89,7 @@ def student_files(root, blocks=(), package_dir=None):
     that a student process may read: the public modules, the generated ``__init__``
     and ``blocks``, the visible-case files, and of ``solutions`` only ``blocks``
     (dotted names of earlier assignments' reference modules, see
-    ``autograder.grading.process.earlier_blocks``). Everything else under ``root``
+    ``autograder.student_blocks.earlier_blocks``). Everything else under ``root``
     stays out of the sandbox's view."""
     root = Path(root)
     package_dir = Path(package_dir or root / "autograder")

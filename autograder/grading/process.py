@@ -26,7 +26,6 @@ from .replies import decode, unpack
 KERNEL = Path(kernel.__file__)
 PROBE_SOURCE = Path(probes.__file__).read_text()
 PROBE_HASH = hashlib.sha256(PROBE_SOURCE.encode()).hexdigest()[:16]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class ProcessDied(Exception):
@@ -66,27 +65,15 @@ def deny_list(extra=()):
     """What a student process may not read (the audit hook's list): the whole checkout
     but the virtualenv in it, and ``extra``; :func:`allow_list` names the exceptions."""
     prefixes = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix)]
-    top = [p for p in ROOT.iterdir()
+    top = [p for p in layout.CHECKOUT.iterdir()
            if not any(q == p or p in q.parents for q in prefixes)]
     return [str(p) for p in top] + [str(p) for p in extra]
-
-
-def earlier_blocks(assignment):
-    """Solution modules of the assignments before ``assignment`` (its own excluded).
-
-    The student process's ``autograder.blocks`` is limited to these, as a student's
-    bundle holds only the blocks released after the earlier deadlines.
-    """
-    from ..suites import modules
-    own = set(modules()[assignment].SOLUTIONS)
-    return sorted({name for a, m in modules().items() if a < assignment
-                   for name in m.SOLUTIONS} - own)
 
 
 def allow_list(blocks=None):
     """Exceptions to the deny list: the files :func:`layout.student_files` names (public
     modules, visible cases, earlier blocks) and the student process's own runner."""
-    files = layout.student_files(ROOT, blocks or ())
+    files = layout.student_files(layout.CHECKOUT, blocks or ())
     cached = [p.parent / "__pycache__" / f"{p.stem}.{sys.implementation.cache_tag}.pyc"
               for p in files if p.suffix == ".py"]  # what the import system tries first
     return [str(p) for p in files + cached] + [str(KERNEL), sandbox.KERNEL]

@@ -33,7 +33,6 @@ from pathlib import Path
 
 from .. import layout
 
-ROOT = layout.PACKAGE.parent
 # The one writable place, a size-limited tmpfs. Not /tmp: the course (and its venv) may
 # itself live below /tmp (a CI checkout), and a tmpfs there would hide the interpreter.
 SCRATCH = "/sandbox"
@@ -189,7 +188,7 @@ def command(argv, workdir, limits, blocks, zygote=False):
     for hidden in _hidden_packages():
         if any(hidden == h or hidden.startswith(h + "/") for h, _ in bound):
             args.extend(["--tmpfs", hidden, "--remount-ro", hidden])
-    roots = {str(ROOT)} | {str(Path(h).parent) for h in _hidden_packages()}
+    roots = {str(layout.CHECKOUT)} | {str(Path(h).parent) for h in _hidden_packages()}
     for root in sorted(roots):
         for path in layout.student_files(root, blocks or ()):
             ro(str(path), str(path))
