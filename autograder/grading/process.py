@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 from .. import layout, probes
-from . import kernel, sandbox
+from . import sandbox, wire
 from .replies import decode, unpack
 
-KERNEL = Path(kernel.__file__)
+KERNEL = Path(__file__).with_name("kernel.py")
 PROBE_SOURCE = Path(probes.__file__).read_text()
 PROBE_HASH = hashlib.sha256(PROBE_SOURCE.encode()).hexdigest()[:16]
 
@@ -72,11 +72,14 @@ def deny_list(extra=()):
 
 def allow_list(blocks=None):
     """Exceptions to the deny list: the files :func:`layout.student_files` names (public
-    modules, visible cases, earlier blocks) and the student process's own runner."""
+    modules, visible cases, earlier blocks) and the student process's own runner, here
+    and where the sandbox mounts it (its frames' lines are read for tracebacks)."""
     files = layout.student_files(layout.CHECKOUT, blocks or ())
     cached = [p.parent / "__pycache__" / f"{p.stem}.{sys.implementation.cache_tag}.pyc"
               for p in files if p.suffix == ".py"]  # what the import system tries first
-    return [str(p) for p in files + cached] + [str(KERNEL), sandbox.KERNEL]
+    runner = [str(KERNEL.with_name(name)) for name in sandbox.RUNNER]
+    runner += [f"{sandbox.RUNNER_DIR}/{name}" for name in sandbox.RUNNER]
+    return [str(p) for p in files + cached] + runner
 
 
 class Spawned:
@@ -299,7 +302,7 @@ class StudentProcess:
         self.seq += 1
         header = dict(header, seq=self.seq)
         try:
-            kernel._write_all(self._cmd_w, kernel.pack(header, arrays))
+            wire.write_all(self._cmd_w, wire.pack(header, arrays))
         except (BrokenPipeError, OSError):
             raise ProcessDied(self._death())
         reply, out = self._receive(time.monotonic() + timeout)
@@ -349,27 +352,18 @@ class StudentProcess:
         return data
 
     def _receive(self, deadline):
-        import struct
-        (n,) = struct.unpack(">I", self._read(4, deadline))
-        if n > kernel.MAX_MESSAGE:
+        cap = self.limits.max_reply_mb * 2 ** 20
+        try:
+            return wire.receive(lambda n: self._read(n, deadline), cap, lambda data: unpack(data, cap))
+        except wire.TooLarge as exc:
+            self.kill()
+            raise ProcessDied(f"the student process sent {exc.size} bytes of outputs")
+        except wire.Malformed:
             self.kill()
             raise ProcessDied("the student process sent a malformed message")
-        try:
-            header = json.loads(self._read(n, deadline))
-            arrays = {}
-            if header.get("npz"):
-                size = int(header["npz"])
-                if not 0 < size <= self.limits.max_reply_mb * 2 ** 20:
-                    self.kill()
-                    raise ProcessDied(f"the student process sent {size} bytes of outputs")
-                arrays = unpack(self._read(size, deadline), self.limits.max_reply_mb * 2 ** 20)
         except (ValueError, TypeError, OSError) as exc:  # bad JSON, pickled or broken npz
             self.kill()
             raise ProcessDied(f"the student process sent a malformed message ({exc})")
-        if not isinstance(header, dict):
-            self.kill()
-            raise ProcessDied("the student process sent a malformed message")
-        return header, arrays
 
     def _death(self):
         code = self.proc.wait(2)
