@@ -22,7 +22,10 @@ PUBLIC_MODULES = (
     "compare",  # the words of a failed comparison
     "golden",  # reading the visible-case files
     "keras_bridge",  # weight-layout conversions the notebooks' Keras demos use
-    "probes",  # calling a student's function on a case's inputs
+    "probes",  # calling a student's function on a case's inputs: the registry, run
+    "probes_core",  # the probes' inputs, outputs and plain calls
+    "probes_training",  # probes of chained calls, gradients, mini-batches, training runs
+    "probes_models",  # probes of model objects and Keras models
     "visible",  # check(f): the visible checks
     "selfcheck",  # rnn-course-student check NOTEBOOK
 )

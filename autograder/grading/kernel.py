@@ -3,7 +3,7 @@
 This file is started as a script (``python -I kernel.py CONFIG``) and imports
 only the standard library and NumPy, so it works without the instructor's
 package. It never sees an expected value: the parent sends code cells, then, per
-grade cell, the probe module's source text with the case specs and input arrays,
+grade cell, the probe modules' source text with the case specs and input arrays,
 and receives plain outputs back (:mod:`.wire`). Judging happens in the parent.
 
 Before any student code runs it applies the limits it is given, redirects the
@@ -79,15 +79,39 @@ def run_cell(source, namespace, out, err, name="<cell>"):
     return result
 
 
-def run_probes(message, arrays, namespace, probe_modules):
+def load_probes(sources):
+    """The probe modules, made from their source text; returns their ``run``.
+
+    ``sources`` is ``[[name, text], ...]``, dependencies first, ``probes`` last. They
+    import each other relatively (``from .probes_core import build``), so while they
+    are made they are ``grader_probes.<name>`` in ``sys.modules``; then they leave it,
+    so no later import in the notebook finds them.
+    """
+    import types
+    package = types.ModuleType("grader_probes")
+    package.__path__ = []
+    names = ["grader_probes"] + [f"grader_probes.{name}" for name, _ in sources]
+    sys.modules["grader_probes"] = package
+    try:
+        for name, text in sources:
+            module = types.ModuleType(f"grader_probes.{name}")
+            module.__package__ = "grader_probes"
+            sys.modules[module.__name__] = module
+            exec(compile(text, f"<{name}>", "exec"), module.__dict__)
+            setattr(package, name, module)
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+    return package.probes.run
+
+
+def run_probes(message, arrays, namespace, probe_runs):
     """Run a grade cell's cases; return (header, arrays) of plain outputs."""
     import numpy as np
     key = message["probe_hash"]
-    if key not in probe_modules:
-        module = {"__name__": "grader_probes"}
-        exec(compile(message["probe_source"], "<probes>", "exec"), module)
-        probe_modules[key] = module
-    run = probe_modules[key]["run"]
+    if key not in probe_runs:
+        probe_runs[key] = load_probes(message["probe_sources"])
+    run = probe_runs[key]
     outputs, out_arrays = [], {}
     for i, case in enumerate(message["cases"]):
         mine = {k.split("/", 1)[1]: v for k, v in arrays.items() if k.startswith(f"c{i}/")}
@@ -137,7 +161,7 @@ def serve(config):
                             config.get("deny_import", ("solutions",)))
     namespace = {"__name__": "__main__", "__builtins__": __builtins__,
                  "display": lambda *objs, **kw: [print(repr(o)) for o in objs] and None}
-    probe_modules = {}
+    probe_runs = {}
     wire.write_all(res_fd, wire.pack({"ready": True}))
     while True:
         message, arrays = wire.receive(lambda n: wire.read_exact(cmd_fd, n))
@@ -148,7 +172,7 @@ def serve(config):
         elif op == "probe":
             started = time.perf_counter()
             try:
-                reply, reply_arrays = run_probes(message, arrays, namespace, probe_modules)
+                reply, reply_arrays = run_probes(message, arrays, namespace, probe_runs)
             except MemoryError:
                 reply, reply_arrays = {"failure": "MemoryError while running the checks"}, None
             except BaseException as exc:

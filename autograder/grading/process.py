@@ -24,8 +24,10 @@ from . import sandbox, wire
 from .replies import decode, unpack
 
 KERNEL = Path(__file__).with_name("kernel.py")
-PROBE_SOURCE = Path(probes.__file__).read_text()
-PROBE_HASH = hashlib.sha256(PROBE_SOURCE.encode()).hexdigest()[:16]
+# Every probe module, dependencies first (the kernel makes them into a package of its own).
+PROBE_SOURCES = [[m.__name__.rsplit(".", 1)[-1], Path(m.__file__).read_text()]
+                 for m in (*probes.PARTS, probes)]
+PROBE_HASH = hashlib.sha256(json.dumps(PROBE_SOURCES).encode()).hexdigest()[:16]
 
 
 class ProcessDied(Exception):
@@ -323,7 +325,7 @@ class StudentProcess:
         for i, case in enumerate(cases):
             specs.append({"probe": case.probe, "spec": case.spec})
             arrays.update({f"c{i}/{k}": v for k, v in case.arrays.items()})
-        reply, out = self.request({"op": "probe", "probe_source": PROBE_SOURCE,
+        reply, out = self.request({"op": "probe", "probe_sources": PROBE_SOURCES,
                                    "probe_hash": PROBE_HASH, "cases": specs}, arrays, timeout)
         if "failure" in reply:
             return reply, None
