@@ -19,7 +19,10 @@ PUBLIC_MODULES = (
     "cases",  # Case, judge, reports: what a check does with outputs
     "compare",  # the words of a failed comparison
     "keras_bridge",  # weight-layout conversions the notebooks' Keras demos use
-    "probes",  # calling a student's function on a case's inputs
+    "probes",  # calling a student's function on a case's inputs: the registry, run
+    "probes_core",  # the probes' inputs, outputs and plain calls
+    "probes_training",  # probes of chained calls, gradients, mini-batches, training runs
+    "probes_models",  # probes of model objects and Keras models
     "visible",  # check(f): the visible checks
     "visible_files",  # reading the visible-case files (autograder/data/visible_<id>.json)
     "selfcheck",  # rnn-course-student check NOTEBOOK
@@ -54,6 +57,7 @@ STUDENT_DISTRIBUTION = "rnn-course-student"  # the student package's default nam
 STUDENT_SCRIPT = "rnn-course-student"  # its command (autograder.selfcheck:main)
 
 PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent  # the checkout: the folder that holds the ``autograder`` package
 
 
 def instructor_modules(package_dir=PACKAGE):
@@ -86,7 +90,7 @@ def student_files(root, blocks=(), package_dir=None):
     that a student process may read: the public modules, the generated ``__init__``
     and ``blocks``, the visible-case files, and of ``solutions`` only ``blocks``
     (dotted names of earlier assignments' reference modules, see
-    ``autograder.grading.process.earlier_blocks``). Everything else under ``root``
+    ``autograder.student_blocks.earlier_blocks``). Everything else under ``root``
     stays out of the sandbox's view."""
     root = Path(root)
     package_dir = Path(package_dir or root / "autograder")

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
-
-PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
+from .layout import CHECKOUT as ROOT
+from .layout import PACKAGE
 
 
 class BundleError(Exception):
@@ -47,6 +46,18 @@ def solution_modules():
         if m:
             found[m.group(1)] = found.get(m.group(1), ()) + (name,)
     return dict(sorted(found.items()))
+
+
+def earlier_blocks(assignment):
+    """Solution modules of the assignments before ``assignment`` (its own excluded).
+
+    The grader's student process limits its ``autograder.blocks`` to these, as a
+    student's bundle holds only the blocks released after the earlier deadlines.
+    """
+    from .suites import modules
+    own = set(modules()[assignment].SOLUTIONS)
+    return sorted({name for a, m in modules().items() if a < assignment
+                   for name in m.SOLUTIONS} - own)
 
 
 def _module_path(name):

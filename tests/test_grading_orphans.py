@@ -4,14 +4,14 @@ import subprocess
 import sys
 import time
 
-from autograder.grading import kernel
+from autograder.grading import guard
 
 
 def test_spinning_student_process_dies_when_its_cpu_budget_is_spent():
     """If the grader is killed mid-run, an infinite loop must not spin forever (RLIMIT_CPU)."""
-    code = (f"import sys; sys.path.insert(0, {str(kernel.__file__.rsplit('/', 1)[0])!r})\n"
-            "import kernel\n"
-            "kernel.apply_limits(0, 0, cpu_seconds=1)\n"
+    code = (f"import sys; sys.path.insert(0, {str(guard.__file__.rsplit('/', 1)[0])!r})\n"
+            "import guard\n"
+            "guard.apply_limits(0, 0, cpu_seconds=1)\n"
             "while True:\n"
             "    pass\n")
     started = time.monotonic()
@@ -22,10 +22,10 @@ def test_spinning_student_process_dies_when_its_cpu_budget_is_spent():
 
 def test_student_process_ends_soon_after_its_parent():
     """If the grader (or the zygote) dies, does its student process end within seconds?"""
-    here = str(kernel.__file__.rsplit('/', 1)[0])
+    here = str(guard.__file__.rsplit('/', 1)[0])
     child = (f"import sys; sys.path.insert(0, {here!r})\n"
-             "import kernel\n"
-             "kernel.exit_with_parent()\n"
+             "import guard\n"
+             "guard.exit_with_parent()\n"
              "print('ready', flush=True)\n"
              "while True:\n"
              "    pass\n")

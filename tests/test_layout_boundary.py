@@ -11,6 +11,7 @@ import pytest
 
 from autograder import audit, layout
 from autograder.grading import process
+from autograder.student_blocks import earlier_blocks
 
 
 def _package_with_new_module(tmp_path):
@@ -44,15 +45,15 @@ def test_the_real_package_declares_the_instructor_side():
                  "autograder.grading", "autograder.keras_golden", "autograder.layout"):
         assert name in layout.INSTRUCTOR_ONLY
     assert set(layout.instructor_files()) <= audit.FORBIDDEN_PARTS
-    view = layout.student_files(layout.PACKAGE.parent, process.earlier_blocks("02_learning"))
-    names = {str(p.relative_to(layout.PACKAGE.parent)) for p in view}
+    view = layout.student_files(layout.CHECKOUT, earlier_blocks("02_learning"))
+    names = {str(p.relative_to(layout.CHECKOUT)) for p in view}
     assert "solutions/dense.py" in names and "solutions/learning.py" not in names
     assert not any(n.startswith(("autograder/suites", "autograder/mutants", "autograder/grading"))
                    or n.endswith((".npz", "hidden.py")) for n in names)
-    allow = process.allow_list(process.earlier_blocks("02_learning"))
+    allow = process.allow_list(earlier_blocks("02_learning"))
     assert not any("suites" in a or a.endswith(".npz") for a in allow)
     deny = process.deny_list()
-    assert str(layout.PACKAGE.parent / "solutions") in deny and str(layout.PACKAGE) in deny
+    assert str(layout.CHECKOUT / "solutions") in deny and str(layout.PACKAGE) in deny
 
 
 def _imported_modules(path):

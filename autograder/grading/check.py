@@ -98,7 +98,7 @@ def _blocks(funcs):
     (a student's bundle, whose ``autograder.blocks`` holds only released blocks anyway)."""
     try:
         from ..suites import modules
-        from .process import earlier_blocks
+        from ..student_blocks import earlier_blocks
         score = {a: len({t.func for t in m.TESTS} & set(funcs)) for a, m in modules().items()}
     except Exception:
         return None

@@ -20,13 +20,14 @@ import time
 from pathlib import Path
 
 from .. import layout, probes
-from . import kernel, sandbox
+from . import sandbox, wire
 from .replies import decode, unpack
 
-KERNEL = Path(kernel.__file__)
-PROBE_SOURCE = Path(probes.__file__).read_text()
-PROBE_HASH = hashlib.sha256(PROBE_SOURCE.encode()).hexdigest()[:16]
-ROOT = Path(__file__).resolve().parents[2]
+KERNEL = Path(__file__).with_name("kernel.py")
+# Every probe module, dependencies first (the kernel makes them into a package of its own).
+PROBE_SOURCES = [[m.__name__.rsplit(".", 1)[-1], Path(m.__file__).read_text()]
+                 for m in (*probes.PARTS, probes)]
+PROBE_HASH = hashlib.sha256(json.dumps(PROBE_SOURCES).encode()).hexdigest()[:16]
 
 
 class ProcessDied(Exception):
@@ -66,30 +67,21 @@ def deny_list(extra=()):
     """What a student process may not read (the audit hook's list): the whole checkout
     but the virtualenv in it, and ``extra``; :func:`allow_list` names the exceptions."""
     prefixes = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix)]
-    top = [p for p in ROOT.iterdir()
+    top = [p for p in layout.CHECKOUT.iterdir()
            if not any(q == p or p in q.parents for q in prefixes)]
     return [str(p) for p in top] + [str(p) for p in extra]
 
 
-def earlier_blocks(assignment):
-    """Solution modules of the assignments before ``assignment`` (its own excluded).
-
-    The student process's ``autograder.blocks`` is limited to these, as a student's
-    bundle holds only the blocks released after the earlier deadlines.
-    """
-    from ..suites import modules
-    own = set(modules()[assignment].SOLUTIONS)
-    return sorted({name for a, m in modules().items() if a < assignment
-                   for name in m.SOLUTIONS} - own)
-
-
 def allow_list(blocks=None):
     """Exceptions to the deny list: the files :func:`layout.student_files` names (public
-    modules, visible cases, earlier blocks) and the student process's own runner."""
-    files = layout.student_files(ROOT, blocks or ())
+    modules, visible cases, earlier blocks) and the student process's own runner, here
+    and where the sandbox mounts it (its frames' lines are read for tracebacks)."""
+    files = layout.student_files(layout.CHECKOUT, blocks or ())
     cached = [p.parent / "__pycache__" / f"{p.stem}.{sys.implementation.cache_tag}.pyc"
               for p in files if p.suffix == ".py"]  # what the import system tries first
-    return [str(p) for p in files + cached] + [str(KERNEL), sandbox.KERNEL]
+    runner = [str(KERNEL.with_name(name)) for name in sandbox.RUNNER]
+    runner += [f"{sandbox.RUNNER_DIR}/{name}" for name in sandbox.RUNNER]
+    return [str(p) for p in files + cached] + runner
 
 
 class Spawned:
@@ -312,7 +304,7 @@ class StudentProcess:
         self.seq += 1
         header = dict(header, seq=self.seq)
         try:
-            kernel._write_all(self._cmd_w, kernel.pack(header, arrays))
+            wire.write_all(self._cmd_w, wire.pack(header, arrays))
         except (BrokenPipeError, OSError):
             raise ProcessDied(self._death())
         reply, out = self._receive(time.monotonic() + timeout)
@@ -333,7 +325,7 @@ class StudentProcess:
         for i, case in enumerate(cases):
             specs.append({"probe": case.probe, "spec": case.spec})
             arrays.update({f"c{i}/{k}": v for k, v in case.arrays.items()})
-        reply, out = self.request({"op": "probe", "probe_source": PROBE_SOURCE,
+        reply, out = self.request({"op": "probe", "probe_sources": PROBE_SOURCES,
                                    "probe_hash": PROBE_HASH, "cases": specs}, arrays, timeout)
         if "failure" in reply:
             return reply, None
@@ -362,27 +354,18 @@ class StudentProcess:
         return data
 
     def _receive(self, deadline):
-        import struct
-        (n,) = struct.unpack(">I", self._read(4, deadline))
-        if n > kernel.MAX_MESSAGE:
+        cap = self.limits.max_reply_mb * 2 ** 20
+        try:
+            return wire.receive(lambda n: self._read(n, deadline), cap, lambda data: unpack(data, cap))
+        except wire.TooLarge as exc:
+            self.kill()
+            raise ProcessDied(f"the student process sent {exc.size} bytes of outputs")
+        except wire.Malformed:
             self.kill()
             raise ProcessDied("the student process sent a malformed message")
-        try:
-            header = json.loads(self._read(n, deadline))
-            arrays = {}
-            if header.get("npz"):
-                size = int(header["npz"])
-                if not 0 < size <= self.limits.max_reply_mb * 2 ** 20:
-                    self.kill()
-                    raise ProcessDied(f"the student process sent {size} bytes of outputs")
-                arrays = unpack(self._read(size, deadline), self.limits.max_reply_mb * 2 ** 20)
         except (ValueError, TypeError, OSError) as exc:  # bad JSON, pickled or broken npz
             self.kill()
             raise ProcessDied(f"the student process sent a malformed message ({exc})")
-        if not isinstance(header, dict):
-            self.kill()
-            raise ProcessDied("the student process sent a malformed message")
-        return header, arrays
 
     def _death(self):
         code = self.proc.wait(2)

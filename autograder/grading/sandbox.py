@@ -21,7 +21,7 @@ Each student forked by the sandboxed zygote then enters namespaces of its own
 (:mod:`.nested`), so classmates forked from one zygote are as separate as if each
 had its own bwrap, and ``RLIMIT_NPROC`` counts one student alone.
 
-The audit hook of :mod:`.kernel` stays as a second layer with clearer messages.
+The audit hook of :mod:`.guard` stays as a second layer with clearer messages.
 """
 import functools
 import itertools
@@ -33,12 +33,15 @@ from pathlib import Path
 
 from .. import layout
 
-ROOT = layout.PACKAGE.parent
 # The one writable place, a size-limited tmpfs. Not /tmp: the course (and its venv) may
 # itself live below /tmp (a CI checkout), and a tmpfs there would hide the interpreter.
 SCRATCH = "/sandbox"
 INSIDE = f"{SCRATCH}/notebook"  # the notebook's folder inside the sandbox
-KERNEL = "/opt/rnn-course/kernel.py"  # where the student process's runner is mounted
+# The student process's runner: kernel.py, started as a script, and the files it loads
+# by path from its own folder. Mounted read-only in RUNNER_DIR.
+RUNNER = ("kernel.py", "wire.py", "guard.py", "zygote.py", "nested.py")
+RUNNER_DIR = "/opt/rnn-course"
+KERNEL = f"{RUNNER_DIR}/kernel.py"
 HOME = SCRATCH
 SYSTEM = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
@@ -189,12 +192,12 @@ def command(argv, workdir, limits, blocks, zygote=False):
     for hidden in _hidden_packages():
         if any(hidden == h or hidden.startswith(h + "/") for h, _ in bound):
             args.extend(["--tmpfs", hidden, "--remount-ro", hidden])
-    roots = {str(ROOT)} | {str(Path(h).parent) for h in _hidden_packages()}
+    roots = {str(layout.CHECKOUT)} | {str(Path(h).parent) for h in _hidden_packages()}
     for root in sorted(roots):
         for path in layout.student_files(root, blocks or ()):
             ro(str(path), str(path))
-    ro(str(Path(__file__).with_name("kernel.py")), KERNEL)
-    ro(str(Path(__file__).with_name("nested.py")), str(Path(KERNEL).with_name("nested.py")))
+    for name in RUNNER:
+        ro(str(Path(__file__).with_name(name)), f"{RUNNER_DIR}/{name}")
     # World-writable (sticky) because as root the sandbox's uid is chosen after bwrap made it.
     args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
                  "--tmpfs", HOME, "--perms", "1777", "--dir", INSIDE])

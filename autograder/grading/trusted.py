@@ -96,7 +96,7 @@ def load(course, assignment):
             solutions.append(grade_id)
         elif is_locked(cell) and cell.cell_type == "code":
             locked[grade_id] = cell.source
-    from .process import earlier_blocks
+    from ..student_blocks import earlier_blocks
     return Trusted(assignment, module.NOTEBOOK, grade_cells, locked, solutions, checksums,
                    earlier_blocks(assignment))
 
