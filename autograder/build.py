@@ -36,9 +36,9 @@ from pathlib import Path
 
 import nbformat
 
+from .layout import CHECKOUT as ROOT
 from .suites import suite
 
-ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
 AUTHORING = COURSE / "authoring"
 CONVENTIONS = """\
