@@ -52,12 +52,11 @@ def released_assignments(where=ASSIGNMENTS):
 
 
 def _sources(course):
-    """(released notebooks, lectures) of ``course``: the repository's by default, else the
-    assignments/ that ``rnn-course release`` wrote beside that course, and its lectures."""
-    if course is None:
-        return ASSIGNMENTS, LECTURES
-    from .release import default_out
-    return Path(default_out(course)), Path(course) / "lectures"
+    """(released notebooks, lectures) of ``course`` (default: the repository's): the
+    assignments/ that ``rnn-course release`` wrote for it, and its lectures."""
+    from .release import COURSE, default_out
+    course = Path(course or COURSE)
+    return Path(default_out(course)), course / "lectures"
 
 
 # ---- checks on what is shipped ---------------------------------------------------------------
@@ -355,13 +354,11 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
 # ---- command line ------------------------------------------------------------------------------
 
 def _run(args):
-    from .release import COURSE, course_root, say_course
-    course = course_root(args.course)
-    say_course(course)
+    from .release import chosen_course
+    course = chosen_course(args)
     try:
         manifest = bundle(args.assignments or None, args.out, args.release_blocks or (),
-                          name=args.name, version=args.version, force=args.force,
-                          course=None if course == COURSE.resolve() else course)
+                          name=args.name, version=args.version, force=args.force, course=course)
     except BundleError as exc:
         print(f"rnn-course bundle: {exc}", file=sys.stderr)
         return 1

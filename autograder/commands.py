@@ -13,9 +13,8 @@ def _build(args):
 
 
 def _release(args):
-    from .release import course_root, release, say_course
-    course = course_root(args.course)
-    say_course(course)
+    from .release import chosen_course, release
+    course = chosen_course(args)
     for path in release(args.assignments or None, out=args.out, course=course):
         print(f"released {path}")
     return 0

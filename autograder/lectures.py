@@ -217,16 +217,9 @@ def slides(names=None, out=SLIDES_OUT, execute=True, reveal_prefix=None, course=
     return [convert(nb, out, execute=execute, reveal_prefix=reveal_prefix) for nb in notebooks]
 
 
-def _course(args):
-    """The course a lecture command works on (printed first), as every command does."""
-    from .release import course_root, say_course
-    course = course_root(args.course)
-    say_course(course)
-    return course
-
-
 def _lectures(args):
-    course = _course(args)
+    from .release import chosen_course
+    course = chosen_course(args)
     changed = build_all(write=not args.check, course=course)
     for path in changed:
         print(("out of date: " if args.check else "wrote ") + str(path.relative_to(course.parent)))
@@ -236,7 +229,8 @@ def _lectures(args):
 
 
 def _slides(args):
-    course = _course(args)
+    from .release import chosen_course
+    course = chosen_course(args)
     out = Path(args.out) if args.out else course.parent / SLIDES_OUT.name  # beside the course
     for path in slides(args.lectures or None, out, execute=not args.no_execute,
                        reveal_prefix=args.reveal_prefix, course=course):

@@ -69,6 +69,14 @@ def add_course_option(parser, what="nbgrader course folder"):
                                          "course/)")
 
 
+def chosen_course(args):
+    """The course a command works on (its ``--course``, else :func:`course_root`), printed
+    first, so nobody grades or releases the wrong course."""
+    course = course_root(args.course)
+    say_course(course)
+    return course
+
+
 def say_course(course, stream=None):
     """Print the course root a command uses, first, so nobody grades the wrong course."""
     print(f"course: {course}", file=stream or sys.stdout, flush=True)

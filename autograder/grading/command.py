@@ -8,10 +8,9 @@ from .limits import Limits
 
 
 def _grade(args):
-    from ..release import course_root, say_course
+    from ..release import chosen_course
     from .pipeline import run
-    course = course_root(args.course)
-    say_course(course)
+    course = chosen_course(args)
     executor = None
     if args.scheduler:
         from distributed import Client
