@@ -5,8 +5,9 @@ read back after recording (``books``, see :func:`.gradebook.readback`), so a wri
 answer or an override a grader entered in formgrader counts here exactly as in
 ``nbgrader export``.
 """
-import csv
 from pathlib import Path
+
+from . import spreadsheet
 
 
 def total(result, books):
@@ -23,32 +24,31 @@ def write_csv(results, trusted, path, books=None):
     A written answer nobody has graded yet is left empty (status says so).
     """
     ids = [c.grade_id for c in trusted.grade_cells]
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "score", "max_score", "auto_score", *ids, "status", "notes"])
-        for r in sorted(results, key=lambda r: r.student):
-            book = (books or {}).get(r.student) or {"grades": {}, "pending": False}
-            auto = {g.grade_id: g.score for g in r.grades}
-            cells = []
-            for i in ids:
-                g = book["grades"].get(i)
-                cells.append("" if g and g["pending"] else
-                             f"{g['score'] if g else auto.get(i, 0):g}")
-            status = "not graded: " + r.fatal if r.fatal else (
-                "incomplete" if r.events else
-                "awaiting manual grading" if book["pending"] else "graded")
-            notes = "; ".join(r.notes + r.problems + r.events)
-            if r.grader_failure:  # nothing was graded: blank, not a zero
-                w.writerow([r.student, "", f"{r.max_score:g}", "", *["" for _ in ids],
-                            "not graded: set aside, the grader stopped while grading it"
-                            if r.set_aside else
-                            "not graded: grader failure, run rnn-course grade again",
-                            "; ".join([r.grader_failure] + ([notes] if notes else []))])
-                continue
-            score, top = total(r, books)
-            w.writerow([r.student, f"{score:g}", f"{top:g}", f"{r.score:g}", *cells,
-                        status, notes])
-    return Path(path)
+    rows = []
+    for r in sorted(results, key=lambda r: r.student):
+        book = (books or {}).get(r.student) or {"grades": {}, "pending": False}
+        auto = {g.grade_id: g.score for g in r.grades}
+        cells = []
+        for i in ids:
+            g = book["grades"].get(i)
+            cells.append("" if g and g["pending"] else
+                         f"{g['score'] if g else auto.get(i, 0):g}")
+        status = "not graded: " + r.fatal if r.fatal else (
+            "incomplete" if r.events else
+            "awaiting manual grading" if book["pending"] else "graded")
+        notes = "; ".join(r.notes + r.problems + r.events)
+        if r.grader_failure:  # nothing was graded: blank, not a zero
+            rows.append([r.student, "", f"{r.max_score:g}", "", *["" for _ in ids],
+                         "not graded: set aside, the grader stopped while grading it"
+                         if r.set_aside else
+                         "not graded: grader failure, run rnn-course grade again",
+                         "; ".join([r.grader_failure] + ([notes] if notes else []))])
+            continue
+        score, top = total(r, books)
+        rows.append([r.student, f"{score:g}", f"{top:g}", f"{r.score:g}", *cells,
+                     status, notes])
+    return spreadsheet.write_csv(
+        path, ["student", "score", "max_score", "auto_score", *ids, "status", "notes"], rows)
 
 
 def table(results, trusted, books=None, isolation=""):
