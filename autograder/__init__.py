@@ -1,9 +1,11 @@
-"""Checks, grading pipeline and command line of the RNN-for-text course.
+"""The student package of the RNN-for-text course: what students receive.
 
-Public side (shipped to students): ``caches``, ``visible``, ``compare``, ``probes``,
-``data`` and the visible-case files (read by ``visible_files``). Instructor side: ``hidden``, ``suites``,
-``mutants``, ``golden``, ``build``, ``release``, ``grading``. The split is listed
-once, in :data:`autograder.layout.PUBLIC_MODULES`.
+Everything in this folder ships in the student handout and is what a student process
+may read while it is graded: the caches students fill, the visible checks (``check(f)``),
+the probes and comparisons they run on, the Keras layout conversions, the corpora and
+loaders, the baselines and ``rnn-course-student check``. Nothing here answers a graded
+function or imports the instructor's package (``autograder_instructor``); tests hold it
+to that.
 """
 
 __version__ = "0.1.0"

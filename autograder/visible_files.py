@@ -3,10 +3,10 @@
 
 The visible checks (:mod:`autograder.visible`) read their cases, inputs, expected
 outputs and known mistakes included, from these files, so they need neither the
-reference solutions nor TensorFlow and can ship to students: this module is public
-(:mod:`autograder.layout`) and imports nothing of the instructor's. The files are
+reference solutions nor TensorFlow and can ship to students: this module is in the
+student package and imports nothing of the instructor's. The files are
 written from the suites' visible cases by ``rnn-course golden --visible``, on the
-instructor's side (:mod:`autograder.golden`).
+instructor's side (:mod:`autograder_instructor.golden`).
 """
 import json
 from pathlib import Path
@@ -15,8 +15,8 @@ import numpy as np
 
 from .cases import Case
 
-# The package's data folder. Students' copy holds only visible files; the instructor's
-# also holds the Keras golden files (autograder.golden).
+# The student package's data folder: the visible-case files only (the Keras golden values
+# live in the instructor's package, autograder_instructor/data).
 DATA = Path(__file__).parent / "data"
 
 

@@ -3,7 +3,7 @@
     python scripts/bench_grading.py [--students 40] [--assignment 03_rnn] [--jobs 2]
 
 Generates a class from the released notebook (correct solutions, realistic bugs
-from autograder.mutants, broken notebooks: untouched stubs, a syntax error, a
+from autograder_instructor.mutants, broken notebooks: untouched stubs, a syntax error, a
 truncated file), grades the same class both ways in two copies of one released
 course, and prints both wall times, their ratio (goal: at most 0.15 on two
 cores), whether every non-hostile submission got identical scores, and the
@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from autograder.demo import scores  # noqa: E402
-from autograder.mutants import all_mutants  # noqa: E402
-from autograder.release import ASSIGNMENTS, copy_course, nbgrader, nbgrader_env  # noqa: E402
-from autograder.submissions import fill, write  # noqa: E402
-from autograder.suites import modules  # noqa: E402
+from autograder_instructor.demo import scores  # noqa: E402
+from autograder_instructor.mutants import all_mutants  # noqa: E402
+from autograder_instructor.release import ASSIGNMENTS, copy_course, nbgrader, nbgrader_env  # noqa: E402
+from autograder_instructor.submissions import fill, write  # noqa: E402
+from autograder_instructor.suites import modules  # noqa: E402
 
 
 def pick_assignment(wanted):
@@ -120,7 +120,7 @@ def main(argv=None):
     for label, course, extra in (("sandboxed", ours, []), ("--no-sandbox", bare, ["--no-sandbox"])):
         print(f"[4/4] rnn-course grade --jobs {args.jobs} {' '.join(extra)}")
         t0 = time.monotonic()
-        subprocess.run([sys.executable, "-m", "autograder.cli", "grade", assignment,
+        subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "grade", assignment,
                         str(plain / "submitted"), "--course", str(course), "--jobs", str(args.jobs),
                         "--quiet", *extra], check=True, env=nbgrader_env(), stdout=subprocess.DEVNULL)
         timings[label] = time.monotonic() - t0

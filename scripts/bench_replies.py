@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder.grading.replies import unpack  # noqa: E402
+from autograder_instructor.grading.replies import unpack  # noqa: E402
 
 
 def _reply(arrays):

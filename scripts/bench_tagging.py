@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from autograder.build import parse  # noqa: E402
-from autograder.suites._base import reference_namespace  # noqa: E402
+from autograder_instructor.build import parse  # noqa: E402
+from autograder_instructor.suites._base import reference_namespace  # noqa: E402
 
 SPEC = ROOT / "course" / "authoring" / "08_cnn_tagging" / "cnn_tagging.py"
 

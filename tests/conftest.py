@@ -28,19 +28,19 @@ def digests_in_fresh_interpreters(expression, seeds=("1", "2")):
 @pytest.fixture(scope="module")
 def tf_keras():
     """(tensorflow, keras), quiet, on the CPU, in float64, with a clean Keras state."""
-    from autograder.golden import prepare_tensorflow
+    from autograder_instructor.golden import prepare_tensorflow
     return prepare_tensorflow()
 
 
 def assignments():
-    from autograder.suites import modules
+    from autograder_instructor.suites import modules
     return list(modules())
 
 
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory):
     """A copy of the course in which every assignment has been released by nbgrader."""
-    from autograder.release import copy_course, nbgrader
+    from autograder_instructor.release import copy_course, nbgrader
     course = copy_course(tmp_path_factory.mktemp("released") / "course")
     for assignment in assignments():
         nbgrader(course, "generate_assignment", assignment, "--force")
@@ -48,7 +48,7 @@ def released_course(tmp_path_factory):
 
 
 _GRADES = ("grading.pipeline", "grading.process", "grading.worker", "grading.execute",
-           "grading import pipeline", '"autograder.cli", "grade"')
+           "grading import pipeline", '"autograder_instructor.cli", "grade"')
 _uses_student_processes = {}
 
 
@@ -61,6 +61,6 @@ def _needs_the_sandbox(request):
         text = Path(path).read_text() if path else ""
         _uses_student_processes[path] = any(s in text for s in _GRADES)
     if _uses_student_processes[path]:
-        from autograder.grading.sandbox import probe
+        from autograder_instructor.grading.sandbox import probe
         if probe() and "refuses" not in request.node.name:
             pytest.skip(f"no kernel sandbox on this machine: {probe()}")

@@ -3,10 +3,10 @@ import nbformat
 import numpy as np
 
 from autograder import caches
-from autograder.build import COURSE, ROOT
+from autograder_instructor.build import COURSE, ROOT
 from autograder.cases import judge, run_probe
-from autograder.suites import bptt as suite
-from autograder.suites._base import reference_namespace
+from autograder_instructor.suites import bptt as suite
+from autograder_instructor.suites._base import reference_namespace
 from solutions.bptt import rnn_backward
 from solutions.rnn import rnn_forward
 

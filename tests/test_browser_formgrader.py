@@ -15,8 +15,8 @@ STUDENTS = ("ada", "ben", "stub")
 
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
-    from autograder.release import copy_course, nbgrader
-    from autograder.submissions import fill, write
+    from autograder_instructor.release import copy_course, nbgrader
+    from autograder_instructor.submissions import fill, write
     course = copy_course(tmp_path_factory.mktemp("formgrader") / "course")
     nbgrader(course, "generate_assignment", "01_dense", "--force")
     released = course / "release" / "01_dense" / "dense.ipynb"

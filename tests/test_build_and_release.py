@@ -4,8 +4,8 @@ import json
 import nbformat
 import pytest
 
-from autograder.build import COURSE, ROOT, build_all, specs
-from autograder.release import release
+from autograder_instructor.build import COURSE, ROOT, build_all, specs
+from autograder_instructor.release import release
 
 
 def test_source_notebooks_match_solutions_and_specs():
@@ -61,7 +61,7 @@ def test_released_notebooks_carry_no_answers():
     """Do released notebooks hold no solution text and no hidden test?"""
     for path in (ROOT / "assignments").rglob("*.ipynb"):
         text = path.read_text()
-        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.hidden", "solutions."):
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder_instructor.hidden", "solutions."):
             assert marker not in text, f"{path}: contains {marker!r}"
         nb = nbformat.read(path, as_version=4)
         solutions = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")

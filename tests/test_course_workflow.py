@@ -13,13 +13,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.build import COURSE, ROOT
-from autograder.release import copy_course, course_root, nbgrader, nbgrader_env
-from autograder.submissions import fill
+from autograder_instructor.build import COURSE, ROOT
+from autograder_instructor.release import copy_course, course_root, nbgrader, nbgrader_env
+from autograder_instructor.submissions import fill
 
 
 def rnn_course(cwd, *args):
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", *args], cwd=cwd,
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", *args], cwd=cwd,
                           env=nbgrader_env(), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
@@ -44,7 +44,7 @@ def test_course_root_is_the_current_folder_only_when_it_is_a_course(tmp_path):
 
 def _cli(cwd, monkeypatch, capsys, *args):
     """Run ``rnn-course ARGS`` in this process from ``cwd``: (exit code, stdout lines, stderr)."""
-    from autograder.cli import main
+    from autograder_instructor.cli import main
     monkeypatch.chdir(cwd)
     try:
         code = main(list(args))

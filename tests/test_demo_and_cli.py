@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from autograder.cli import parser
+from autograder_instructor.cli import parser
 
 
 def _commands():
@@ -14,7 +14,7 @@ def _commands():
 
 @pytest.mark.parametrize("command", _commands())
 def test_every_command_has_help(command):
-    out = subprocess.run([sys.executable, "-m", "autograder.cli", command, "--help"],
+    out = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", command, "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "usage: rnn-course" in out and len(out) > 200
 
@@ -22,7 +22,7 @@ def test_every_command_has_help(command):
 @pytest.mark.slow
 def test_demo_grades_three_students(tmp_path):
     """Does the demo release, grade and export: full, partial and zero scores?"""
-    from autograder.demo import run
+    from autograder_instructor.demo import run
     table = run(tmp_path, quiet=True)
     total = {s: sum(v[0] for v in row.values()) for s, row in table.items()}
     full = sum(v[1] for v in table["ada"].values())

@@ -112,7 +112,7 @@ def test_docs_show_the_course_commands():
 
 def test_rnn_course_entry_point_runs():
     """Does the installed `rnn-course --help` run and list the commands?"""
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--help"],
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "--help"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "commands:" in proc.stdout
@@ -121,7 +121,7 @@ def test_rnn_course_entry_point_runs():
 @pytest.mark.parametrize("command,where", COMMANDS, ids=[c for c, _ in COMMANDS])
 def test_every_rnn_course_command_shown_runs_with_help(command, where):
     """Does `rnn-course <command> --help` work for every command the docs show?"""
-    from autograder.cli import main
+    from autograder_instructor.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:

@@ -1,6 +1,6 @@
 """``rnn-course check``: a student's own visible checks, in seconds, without hidden tests."""
 
-from autograder.cli import main
+from autograder_instructor.cli import main
 
 from .fixtures.grading_course import fixture_paths
 
@@ -21,8 +21,8 @@ def test_check_names_what_fails_in_a_stub(capsys):
 
 def test_check_runs_no_hidden_tests(monkeypatch, capsys):
     """Does the check work without the hidden suites (as on a student's machine)?"""
-    import autograder.suites
-    monkeypatch.setattr(autograder.suites, "find_test", lambda *a: (_ for _ in ()).throw(
+    import autograder_instructor.suites
+    monkeypatch.setattr(autograder_instructor.suites, "find_test", lambda *a: (_ for _ in ()).throw(
         AssertionError("hidden tests were used")))
     assert main(["check", str(fixture_paths()["wrong-shape"])]) == 1
     assert "relu" in capsys.readouterr().out

@@ -8,8 +8,8 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder.grading.collect import IdClash, collect
-from autograder.grading.prepare import read
+from autograder_instructor.grading.collect import IdClash, collect
+from autograder_instructor.grading.prepare import read
 
 NB = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 

@@ -1,7 +1,7 @@
 """The grading run's context: is each step held to the values it declares?"""
 import pytest
 
-from autograder.grading.context import Context, Undeclared
+from autograder_instructor.grading.context import Context, Undeclared
 
 
 class _Step:

@@ -1,8 +1,8 @@
 """The executor is pluggable: does grading through a local dask.distributed cluster work?"""
 import pytest
 
-from autograder.grading.gradebook import totals
-from autograder.grading.pipeline import run
+from autograder_instructor.grading.gradebook import totals
+from autograder_instructor.grading.pipeline import run
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 

@@ -10,11 +10,11 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.mutants import all_mutants
-from autograder.release import ASSIGNMENTS, copy_course, nbgrader
-from autograder.submissions import fill, write
-from autograder.suites import modules
-from autograder.grading.pipeline import run
+from autograder_instructor.mutants import all_mutants
+from autograder_instructor.release import ASSIGNMENTS, copy_course, nbgrader
+from autograder_instructor.submissions import fill, write
+from autograder_instructor.suites import modules
+from autograder_instructor.grading.pipeline import run
 
 
 def _rows(course, assignment, notebook):

@@ -19,12 +19,12 @@ import numpy as np
 import pytest
 
 from autograder.cases import judge
-from autograder.grading import process, replies, worker
-from autograder.grading.gradebook import totals
-from autograder.grading.limits import Limits
-from autograder.grading.pipeline import run
-from autograder.grading.process import GraderFault
-from autograder.grading.result import Result
+from autograder_instructor.grading import process, replies, worker
+from autograder_instructor.grading.gradebook import totals
+from autograder_instructor.grading.limits import Limits
+from autograder_instructor.grading.pipeline import run
+from autograder_instructor.grading.process import GraderFault
+from autograder_instructor.grading.result import Result
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 

@@ -4,7 +4,7 @@ import inspect
 import textwrap
 from dataclasses import fields
 
-from autograder.grading import flow
+from autograder_instructor.grading import flow
 
 
 def _uses(step):
@@ -45,7 +45,7 @@ def test_the_steps_run_in_nbgraders_order_and_document_themselves():
 def test_a_submission_without_a_file_still_gets_every_row(tmp_path):
     """With no notebook at all, are the steps that would run it skipped, and does every
     autograded cell still get a zero row that says why?"""
-    from autograder.grading.trusted import GradeCell, Trusted
+    from autograder_instructor.grading.trusted import GradeCell, Trusted
     trusted = Trusted("01_dense", "dense.ipynb", [GradeCell("a_tests", 2, "code", ""),
                                                   GradeCell("essay", 1, "manual", "")], {}, [], {})
     result = flow.grade({"student": "ada", "path": None}, trusted, None, tmp_path)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.gradebook import totals
-from autograder.grading.limits import Limits
-from autograder.grading.pipeline import run
+from autograder_instructor.grading.gradebook import totals
+from autograder_instructor.grading.limits import Limits
+from autograder_instructor.grading.pipeline import run
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 from .fixtures.make_submissions import ALL, EXPECTED
@@ -27,7 +27,7 @@ LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3,
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The whole hostile class, graded once."""
-    from autograder.release import copy_course, nbgrader
+    from autograder_instructor.release import copy_course, nbgrader
     base = tmp_path_factory.mktemp("hostile")
     course = copy_course(base / "course")
     nbgrader(course, "generate_assignment", "01_dense", "--force")
@@ -70,7 +70,7 @@ def _honest_layouts(folder):
 @pytest.fixture(scope="module")
 def honest_alone(tmp_path_factory):
     """The honest students only (odd layouts included), graded in a class of their own."""
-    from autograder.release import copy_course, nbgrader
+    from autograder_instructor.release import copy_course, nbgrader
     base = tmp_path_factory.mktemp("honest")
     course = copy_course(base / "course")
     nbgrader(course, "generate_assignment", "01_dense", "--force")
@@ -119,7 +119,7 @@ def test_feedback_never_shows_hidden_test_code(graded):
     ctx, _, _ = graded
     for page in (ctx["out"] / "feedback").glob("*.html"):
         text = page.read_text()
-        assert "HIDDEN TESTS" not in text and "autograder.hidden" not in text
+        assert "HIDDEN TESTS" not in text and "autograder_instructor.hidden" not in text
         assert 'grade("' not in text and "grade(&quot;" not in text
 
 

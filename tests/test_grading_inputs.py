@@ -5,10 +5,10 @@ import sys
 
 import pytest
 
-from autograder.grading import command
-from autograder.grading.collect import PATTERN
-from autograder.grading.inputs import Inputs
-from autograder.grading.limits import Limits
+from autograder_instructor.grading import command
+from autograder_instructor.grading.collect import PATTERN
+from autograder_instructor.grading.inputs import Inputs
+from autograder_instructor.grading.limits import Limits
 
 
 def _options(*argv):

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import time
 
-from autograder.grading import guard
+from autograder_instructor.grading import guard
 
 
 def test_spinning_student_process_dies_when_its_cpu_budget_is_spent():

@@ -18,13 +18,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.grading import pipeline
-from autograder.grading.judge import checks_for
-from autograder.grading.result import CellGrade, Result
-from autograder.grading.trusted import GradeCell
-from autograder.mutants import all_mutants
-from autograder.release import copy_course, nbgrader
-from autograder.submissions import fill
+from autograder_instructor.grading import pipeline
+from autograder_instructor.grading.judge import checks_for
+from autograder_instructor.grading.result import CellGrade, Result
+from autograder_instructor.grading.trusted import GradeCell
+from autograder_instructor.mutants import all_mutants
+from autograder_instructor.release import copy_course, nbgrader
+from autograder_instructor.submissions import fill
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
@@ -121,7 +121,7 @@ def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_re
 def _cases_and_outputs(grade_id, func, mistake):
     """The visible and hidden cases of a grade cell and a known mistake's outputs on them."""
     from autograder import probes
-    from autograder.mutants import mutants_for
+    from autograder_instructor.mutants import mutants_for
 
     from .test_mutants import _module_of, notebook_namespace
     wrong = next(m for m in mutants_for(func) if m.name == mistake)
@@ -135,7 +135,7 @@ def test_feedback_shows_hidden_cases_without_their_expected_values():
     cause, but no expected value, while a visible case's message shows expected against got?
     And do long messages wrap on the page?"""
     from autograder.compare import _fmt
-    from autograder.grading import feedback
+    from autograder_instructor.grading import feedback
     cell = GradeCell("dense_forward_tests", 3, "code", "", checks=["dense_forward"])
     cases, outputs = _cases_and_outputs("dense_forward_tests", "dense_forward", "dense_forward_no_bias")
     grade = checks_for(cell).grade(cell, outputs)
@@ -161,7 +161,7 @@ def test_feedback_shows_hidden_cases_without_their_expected_values():
 def test_a_hidden_cases_error_message_masks_numbers():
     """Code under test could raise with the hidden inputs in its message: are they masked?"""
     from autograder.cases import Outcome
-    from autograder.grading.redact import hide
+    from autograder_instructor.grading.redact import hide
     cases = checks_for(GradeCell("sigmoid_tests", 1, "code", "")).hidden
     actual = {"error": "error:ValueError: inputs were 0.731058 -1.5e-3 2e5 in shape (3, 4)"}
     out = hide(cases[0], actual, Outcome(cases[0].label, False, "x"), 2)
@@ -172,8 +172,8 @@ def test_a_hidden_cases_error_message_masks_numbers():
 
 def test_histogram_counts_students_in_whole_numbers(tmp_path):
     """With three students, are the y ticks whole numbers (not 0.25, 0.5 ...)?"""
-    from autograder.grading.summary import figure
-    from autograder.grading.trusted import Trusted
+    from autograder_instructor.grading.summary import figure
+    from autograder_instructor.grading.trusted import Trusted
     trusted = Trusted("01_dense", "dense.ipynb", [GradeCell("a", 12, "code", "")], {}, [], {})
     results = [Result(s, score=v, max_score=12) for s, v in (("a", 12), ("b", 7), ("c", 7))]
     fig = figure(results, trusted)
@@ -187,9 +187,9 @@ _REPLACE = """
 import json, os, sys
 from pathlib import Path
 import nbformat
-from autograder.grading import autograded
-from autograder.grading.result import Result
-from autograder.grading.trusted import load
+from autograder_instructor.grading import autograded
+from autograder_instructor.grading.result import Result
+from autograder_instructor.grading.trusted import load
 course, result = Path(sys.argv[1]), Result.from_json(json.loads(sys.argv[2]))
 trusted = load(course, "01_dense")
 nbformat.writes(autograded.build(result, trusted))  # any lazy import happens now
@@ -203,7 +203,7 @@ print(autograded.write(result, trusted, course))
 def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_path):
     """formgrader's Autograde leaves autograded notebooks 0444: does the grader, as a normal
     user, replace such a file it owns, and only warn (no PermissionError) about one it cannot?"""
-    from autograder.release import nbgrader_env
+    from autograder_instructor.release import nbgrader_env
     base = Path(tempfile.mkdtemp(prefix="rnn-444-"))  # tmp_path is root's 0700 folder
     try:
         course = copy_course(base / "course")
@@ -244,8 +244,8 @@ def test_every_known_mistake_keeps_its_verdict_and_cause_in_hidden_feedback(muta
     """For each known mistake, does a hidden case's student message pass or fail exactly as the
     full one, name the same likely cause, and hold no 'expected <number>'?"""
     from autograder.cases import judge, run_probe
-    from autograder.grading.redact import hide
-    from autograder.suites import all_tests
+    from autograder_instructor.grading.redact import hide
+    from autograder_instructor.suites import all_tests
 
     from .test_mutants import _module_of, notebook_namespace
     module = _module_of(mutant.func)

@@ -3,9 +3,9 @@ step read only what it declares?"""
 import inspect
 from dataclasses import fields
 
-from autograder.grading import pipeline
-from autograder.grading.context import View
-from autograder.grading.inputs import Inputs
+from autograder_instructor.grading import pipeline
+from autograder_instructor.grading.context import View
+from autograder_instructor.grading.inputs import Inputs
 
 
 def test_every_step_needs_only_what_is_made_before_it_and_makes_nothing_twice():
@@ -29,7 +29,7 @@ def test_each_step_documents_itself_and_makes_something():
 def test_gradebook_is_written_by_the_parent_only():
     """Is the gradebook written in the grade step's loop over finished futures, and never by
     the worker that an executor runs?"""
-    from autograder.grading import worker
+    from autograder_instructor.grading import worker
     assert "record(" not in inspect.getsource(worker)
     assert "Gradebook" not in inspect.getsource(worker)
     source = inspect.getsource(pipeline.Grade)
@@ -44,8 +44,8 @@ def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path, monke
     """Given a course nobody released, LMS-style files and a gradebook URL outside the course,
     does one run release the assignment into that gradebook and grade every student, with
     every real step reading all it needs and nothing else (the context enforces the latter)?"""
-    from autograder.grading.gradebook import totals
-    from autograder.release import copy_course
+    from autograder_instructor.grading.gradebook import totals
+    from autograder_instructor.release import copy_course
 
     from .fixtures.grading_course import fixture_paths
     course = copy_course(tmp_path / "course")

@@ -2,10 +2,10 @@
 import json
 import pickle
 
-from autograder.grading.judge import not_graded, report
-from autograder.grading.result import CellGrade, Result
-from autograder.grading.state import Journal
-from autograder.grading.trusted import GradeCell
+from autograder_instructor.grading.judge import not_graded, report
+from autograder_instructor.grading.result import CellGrade, Result
+from autograder_instructor.grading.state import Journal
+from autograder_instructor.grading.trusted import GradeCell
 
 # A journal line as the grader wrote it before results were typed (an untyped dict with
 # "order", and a grader-failure row without "seconds_checks").

@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 
-from autograder.grading.gradebook import totals
-from autograder.grading.limits import Limits
-from autograder.grading.pipeline import run
+from autograder_instructor.grading.gradebook import totals
+from autograder_instructor.grading.limits import Limits
+from autograder_instructor.grading.pipeline import run
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
@@ -51,7 +51,7 @@ def test_killed_run_resumes_without_regrading_finished_students(dense_course, tm
                                           "b-slow": paths["infinite-loop-top-level"]})
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "autograder.cli", "grade", "01_dense", str(folder), "--course",
+        [sys.executable, "-m", "autograder_instructor.cli", "grade", "01_dense", str(folder), "--course",
          str(dense_course), "--out", str(out), "--jobs", "1", "--timeout", "3", "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = out / "state.jsonl"

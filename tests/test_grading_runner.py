@@ -4,8 +4,8 @@ import os
 import re
 from pathlib import Path
 
-from autograder.grading import process, sandbox
-from autograder.grading.limits import Limits
+from autograder_instructor.grading import process, sandbox
+from autograder_instructor.grading.limits import Limits
 
 HERE = Path(sandbox.__file__).parent
 

@@ -17,10 +17,10 @@ import time
 
 import pytest
 
-from autograder import layout
-from autograder.grading import sandbox
-from autograder.grading.limits import Limits
-from autograder.grading.process import Forked, GraderFault, StudentProcess
+from autograder_instructor import layout
+from autograder_instructor.grading import sandbox
+from autograder_instructor.grading.limits import Limits
+from autograder_instructor.grading.process import Forked, GraderFault, StudentProcess
 
 # Without bwrap, tests/conftest.py skips these (all but the refusal test), saying why.
 SOLUTION = layout.PACKAGE.parent / "solutions" / "dense.py"
@@ -278,7 +278,7 @@ def test_no_bound_path_lies_below_the_scratch_tmpfs(tmp_path):
     """Is every read-only path the sandbox binds (interpreter, venv, public modules) outside
     the scratch tmpfs? A course checked out below /tmp once had its venv hidden by a tmpfs
     on /tmp, and no student process could start."""
-    from autograder.grading import sandbox
+    from autograder_instructor.grading import sandbox
     args, fds = sandbox.command(["true"], tmp_path, Limits(sandbox=True), ())
     for fd in fds:
         os.close(fd)
@@ -319,7 +319,7 @@ def test_refuses_without_isolation_unless_told(monkeypatch):
 def test_no_sandbox_is_printed_and_noted_for_every_row():
     """With --no-sandbox, is the run's start line loud about it, and does every row get a note?"""
     import io
-    from autograder.grading import pipeline
+    from autograder_instructor.grading import pipeline
     ctx = {"limits": Limits(sandbox=False), "stream": io.StringIO()}
     pipeline.Isolation()(ctx)
     assert "NONE (--no-sandbox)" in ctx["stream"].getvalue()
@@ -332,7 +332,7 @@ def test_no_sandbox_is_printed_and_noted_for_every_row():
 def test_the_cli_passes_the_flag_and_the_limits(monkeypatch):
     """Does `rnn-course grade --no-sandbox --disk 32 --processes 40` grade with those Limits?"""
     import argparse
-    from autograder.grading import command, pipeline
+    from autograder_instructor.grading import command, pipeline
     seen = {}
 
     def fake_run(**kwargs):
@@ -358,8 +358,8 @@ def test_everything_in_a_sandbox_dies_with_a_killed_grader(tmp_path, fork):
         pytest.skip("only as root does the sandbox have a uid of its own to look for")
     grader = (
         "import sys, threading\n"
-        "from autograder.grading.process import StudentProcess\n"
-        "from autograder.grading.limits import Limits\n"
+        "from autograder_instructor.grading.process import StudentProcess\n"
+        "from autograder_instructor.grading.limits import Limits\n"
         f"p = StudentProcess({str(tmp_path / 'work')!r}, Limits(sandbox=True, fork={fork}))\n"
         "r = p.exec_cell('import os, ctypes\\nlibc = ctypes.CDLL(None)\\n"
         "if libc.fork() == 0:\\n    libc.setsid()\\n    libc.sleep(300)\\nprint(os.getuid())', 20)\n"

@@ -1,4 +1,4 @@
-"""The one message format between the grader and a student process (autograder.grading.wire)."""
+"""The one message format between the grader and a student process (autograder_instructor.grading.wire)."""
 import io
 import json
 import struct
@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.grading import wire
+from autograder_instructor.grading import wire
 
 
 def _reader(data):

@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder import lectures
+from autograder_instructor import lectures
 
 from .conftest import ROOT
 
@@ -83,7 +83,7 @@ def test_slides_folder_is_ignored_by_git():
 
 def test_slides_command_writes_reveal_slides(tmp_path):
     """Does `rnn-course slides --no-execute` produce a reveal.js deck with the folded answers?"""
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "slides", "--no-execute",
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "slides", "--no-execute",
                            "--out", str(tmp_path), "--reveal-prefix", "reveal.js", "rnn_lecture"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

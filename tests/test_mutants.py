@@ -10,9 +10,9 @@ import pytest
 
 from autograder import caches
 from autograder.cases import judge, run_probe
-from autograder.mutants import all_mutants
-from autograder.suites import all_tests, modules
-from autograder.suites._base import reference_namespace
+from autograder_instructor.mutants import all_mutants
+from autograder_instructor.suites import all_tests, modules
+from autograder_instructor.suites._base import reference_namespace
 
 MUTANTS = all_mutants()
 TESTS = all_tests()

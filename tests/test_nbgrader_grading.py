@@ -7,11 +7,11 @@ student per realistic wrong implementation.
 import nbformat
 import pytest
 
-from autograder.demo import scores
-from autograder.mutants import all_mutants
-from autograder.release import nbgrader
-from autograder.submissions import fill, write
-from autograder.suites import modules
+from autograder_instructor.demo import scores
+from autograder_instructor.mutants import all_mutants
+from autograder_instructor.release import nbgrader
+from autograder_instructor.submissions import fill, write
+from autograder_instructor.suites import modules
 
 from .conftest import assignments
 

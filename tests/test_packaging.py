@@ -2,7 +2,7 @@
 import re
 import sys
 
-from autograder.build import ROOT
+from autograder_instructor.build import ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

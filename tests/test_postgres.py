@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from autograder.build import ROOT
+from autograder_instructor.build import ROOT
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:XDG_RUNTIME_DIR is not set")]  # pgserver falls back to /tmp
@@ -107,8 +107,8 @@ def _grades_in_postgres(pg, database):
 def test_rnn_course_grade_writes_a_postgres_gradebook(postgres, tmp_path):
     """Does `rnn-course grade --db postgresql+psycopg://...` release the assignment into an
     empty PostgreSQL gradebook, grade every student, and nbgrader read the grades back?"""
-    from autograder.grading.gradebook import totals
-    from autograder.release import copy_course
+    from autograder_instructor.grading.gradebook import totals
+    from autograder_instructor.release import copy_course
 
     from .fixtures.grading_course import fixture_paths, submitted
     course = copy_course(tmp_path / "course")
@@ -116,7 +116,7 @@ def test_rnn_course_grade_writes_a_postgres_gradebook(postgres, tmp_path):
     folder = submitted(tmp_path / "submitted", {"ada": paths["reference"],
                                                  "ben": paths["wrong-shape"]})
     db = postgres.database("grade_cli")
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", "01_dense",
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "grade", "01_dense",
                            str(folder), "--course", str(course), "--db", db, "--jobs", "2",
                            "--out", str(tmp_path / "out"), "--quiet"],
                           cwd=ROOT, capture_output=True, text=True)
@@ -136,9 +136,9 @@ def test_nbgrader_autograde_with_a_postgres_gradebook(postgres, tmp_path):
     PostgreSQL: full marks for the solution, none for the untouched stub?"""
     import nbformat
 
-    from autograder.grading.gradebook import totals
-    from autograder.release import copy_course, nbgrader
-    from autograder.submissions import fill, write
+    from autograder_instructor.grading.gradebook import totals
+    from autograder_instructor.release import copy_course, nbgrader
+    from autograder_instructor.submissions import fill, write
     course = copy_course(tmp_path / "course")
     db = postgres.database("nbgrader_cli")
     nbgrader(course, "generate_assignment", "01_dense", "--force", f"--db={db}")

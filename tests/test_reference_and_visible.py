@@ -5,8 +5,8 @@ import sys
 import pytest
 
 from autograder.cases import judge, run_probe
-from autograder.suites import all_tests, modules
-from autograder.suites._base import reference_namespace
+from autograder_instructor.suites import all_tests, modules
+from autograder_instructor.suites._base import reference_namespace
 from autograder.visible import run_check, visible_cases
 
 TESTS = all_tests()
@@ -88,7 +88,7 @@ def test_hidden_checks_import_no_tensorflow():
     """Do the hidden checks (what grade cells run) work without importing TensorFlow?"""
     code = (
         "import sys\n"
-        "from autograder.suites import all_tests\n"
+        "from autograder_instructor.suites import all_tests\n"
         "for t in all_tests().values():\n"
         "    t.hidden()\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF imported'\n"

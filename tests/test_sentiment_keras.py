@@ -17,7 +17,7 @@ def test_keras_grade_cell_writes_nothing_to_stderr():
         "keras.Sequential([keras.Input((None,), dtype='int32'), keras.layers.Embedding(3, 2),"
         " keras.layers.SimpleRNN(2)])(np.array([[1, 2]]))\n"
         "from solutions.sentiment import build_keras_model\n"
-        "from autograder.hidden import run_test\n"
+        "from autograder_instructor.hidden import run_test\n"
         "sys.stderr.flush()\n"
         "print('---', file=sys.stderr, flush=True)\n"
         "outcomes, report = run_test('build_keras_model_tests', {'build_keras_model': build_keras_model})\n"

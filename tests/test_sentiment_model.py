@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.keras_bridge import sentiment_from_keras, sentiment_to_keras
-from autograder.suites.sentiment import numerical_grads, random_ids, random_params
+from autograder_instructor.suites.sentiment import numerical_grads, random_ids, random_params
 from solutions.optimizers import SGD
 from solutions.sentiment import SentimentRNN, build_vocabulary, texts_to_ids
 

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from autograder import golden
+from autograder_instructor import golden
 from autograder.cases import judge, run_probe
-from autograder.mutants import mutants_for
-from autograder.suites import sentiment as S
-from autograder.suites._base import reference_namespace
+from autograder_instructor.mutants import mutants_for
+from autograder_instructor.suites import sentiment as S
+from autograder_instructor.suites._base import reference_namespace
 
 
 def _ns(mutant=None):
@@ -89,7 +89,7 @@ def test_every_keras_mistake_has_a_hint_or_fails_loudly():
 
 def test_notebook_states_the_recorded_accuracy_and_recipe():
     """Does the notebook's text quote the numbers the grade cell uses (no drift)?"""
-    from autograder.build import AUTHORING
+    from autograder_instructor.build import AUTHORING
     text = (AUTHORING / S.ASSIGNMENT / "sentiment.py").read_text()
     assert f"({S.ACCURACY['test']} and {S.ACCURACY['probe']})" in text
     assert f"for {S.RECIPE['epochs']} epochs" in text and f"no more than {S.MARGIN:.2f}" in text
@@ -116,7 +116,7 @@ def test_the_sgd_clip_case_clips_some_steps_and_not_others():
 
 
 def test_keras_clip_golden_values_clip_and_differ_from_the_unclipped_run():
-    from autograder.keras_golden.sentiment import CLIP
+    from autograder_instructor.keras_golden.sentiment import CLIP
     g = golden.load(S.ASSIGNMENT)
     for name in ("agree_clip", "agree_frozen"):
         assert (g[f"{name}/norms"] > CLIP).all()  # Keras clipped every step

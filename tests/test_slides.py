@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from autograder import lectures
+from autograder_instructor import lectures
 
 from .browser import browser, jupyter_server  # noqa: F401  (browser is a fixture)
 
@@ -104,7 +104,7 @@ def test_lecture_asks_tensorflow_for_quiet_logging():
 def test_command_says_the_folder_works_offline(tmp_path):
     """Does `rnn-course slides` write assets/ beside the HTML and say where reveal.js comes from?"""
     import subprocess
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "slides", "--no-execute",
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "slides", "--no-execute",
                            "--out", str(tmp_path), "rnn_lecture"],
                           cwd=lectures.ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

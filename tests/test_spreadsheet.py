@@ -3,7 +3,7 @@ import csv
 
 import pytest
 
-from autograder.grading import spreadsheet
+from autograder_instructor.grading import spreadsheet
 
 
 @pytest.mark.parametrize("text", [

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from autograder import selfcheck
-from autograder.grading import check as grading_check
+from autograder_instructor.grading import check as grading_check
 
 from .fixtures.grading_course import dense_course, fixture_paths  # noqa: F401 (a fixture)
 
@@ -99,7 +99,7 @@ def test_check_command_stops_a_loop_and_still_reports_per_function():
 
 
 def test_check_command_has_a_timeout_option():
-    from autograder.cli import parser
+    from autograder_instructor.cli import parser
     args = parser().parse_args(["check", "x.ipynb", "--timeout", "7"])
     assert args.timeout == 7
 
@@ -196,7 +196,7 @@ def test_keras_cells_of_the_notebooks_skip_kindly_without_keras(assignment, monk
     """Every cell that uses Keras asks require_keras() first: run each such cell of the
     source notebook (answers filled, demos on) without Keras: no ModuleNotFoundError, no
     NameError, the install message once and one line for each later cell."""
-    from autograder.build import ROOT
+    from autograder_instructor.build import ROOT
     _without_keras(monkeypatch)
     path = next((ROOT / "course" / "source" / assignment).glob("*.ipynb"))
     cells = [("".join(c["source"]), c) for c in json.loads(path.read_text())["cells"]
@@ -224,7 +224,7 @@ def test_the_sentiment_setup_stops_once_and_kindly_without_keras(monkeypatch):
     """06 grades a Keras model, so it cannot skip Keras: without it, does its setup cell stop
     with one message that says what Keras is needed for and how to install it (and not
     with a ModuleNotFoundError, then NameErrors further down)?"""
-    from autograder.build import ROOT
+    from autograder_instructor.build import ROOT
     from autograder.visible import KerasRequired
     _without_keras(monkeypatch)
     path = ROOT / "course" / "source" / "06_sentiment" / "sentiment.ipynb"
@@ -253,7 +253,7 @@ def test_a_plain_tuple_cache_fails_check_and_the_grade_cell():
     """The issue's case: a plain tuple missing h_next used to pass check() and was never
     graded. The reference still passes both."""
     import solutions.rnn as R
-    from autograder.hidden import run_test
+    from autograder_instructor.hidden import run_test
     from autograder.visible import CheckFailed, check
     ns = dict(vars(R))
     exec("import numpy as np\n" + PLAIN_TUPLE_STEP, ns)
@@ -270,7 +270,7 @@ def test_a_plain_tuple_cache_fails_check_and_the_grade_cell():
 def test_grade_feedback_names_the_line_and_the_callee(dense_course, tmp_path):
     """rnn-course grade: the feedback of a raising function quotes the student's line (cell
     and line), and a function failing because of a failing callee says which to fix first."""
-    from autograder.grading import pipeline
+    from autograder_instructor.grading import pipeline
 
     from .fixtures.grading_course import submitted
     subs = submitted(tmp_path / "submitted", {
@@ -288,7 +288,7 @@ def test_grade_feedback_names_the_line_and_the_callee(dense_course, tmp_path):
 def test_grade_cell_message_names_the_failing_callee():
     """Under plain nbgrader the grade cell's CheckFailed says which function to fix first."""
     import solutions.dense as D
-    from autograder.hidden import run_test
+    from autograder_instructor.hidden import run_test
     ns = dict(vars(D))
     exec("import numpy as np\n" + WRONG_TANH, ns)
     # the reference dense_forward looks tanh up in the namespace it was defined in, so

@@ -1,5 +1,5 @@
 # Text source of rnn_lecture.ipynb: edit this file, then run `rnn-course lectures`.
-# Cell headers and slide rules: see autograder/lectures.py.
+# Cell headers and slide rules: see autograder_instructor/lectures.py.
 
 # %% [markdown]
 # # Recurrent neural networks for text

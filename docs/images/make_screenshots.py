@@ -94,7 +94,7 @@ def terminal(text, target, title):
 
 
 def grading_summary(course, work):
-    out = run(sys.executable, "-m", "autograder.cli", "grade", "01_dense", "submitted",
+    out = run(sys.executable, "-m", "autograder_instructor.cli", "grade", "01_dense", "submitted",
               "--course", str(course), "--out", str(work / "grading"), "--force", "--quiet",
               cwd=course)
     return terminal(out, HERE / "grading-summary.png",
@@ -107,7 +107,7 @@ def main():
     args = p.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="rnn-course-shots-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    run(sys.executable, "-m", "autograder.cli", "demo", "--out", str(work))
+    run(sys.executable, "-m", "autograder_instructor.cli", "demo", "--out", str(work))
     course = work / "course"
     print("wrote", check_output(course, work))
     print("wrote", grading_summary(course, work))

@@ -1,0 +1,221 @@
+"""``rnn-course check NOTEBOOK``: a student runs their notebook's visible checks, nothing hidden.
+
+The notebook runs in a fresh process (grade cells and cells tagged ``demo`` are
+skipped, so it takes seconds), then every graded function it defines is called
+on its visible cases and the results are printed per function, with the same
+messages the grade cells give. No reference solution or hidden test is needed.
+
+A cell, or one function's checks, that runs past ``--timeout`` seconds is stopped
+and named (its number and first line); a fresh process replays the cells that
+completed and the rest of the notebook and every other function's checks still
+run. A function whose cell does not parse is reported as failed with its syntax
+error, never dropped from the report.
+"""
+import ast
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.cases import format_report, judge
+from autograder.selfcheck import first_line, syntax_message
+from autograder.visible import _index, callee_note, visible_cases
+from .limits import Limits
+from .prepare import DEMO_TAG, read
+from .process import GraderFault, ProcessDied, StudentProcess, TimedOut
+
+TIMEOUT = 60.0
+RESTARTS = 3  # fresh processes after a timeout, per check run
+_DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
+# The innermost frame of a named cell in a kernel traceback: file, line, function, source.
+_FRAME = re.compile(r'File "<cell (\d+)>", line (\d+), in (\S+)\n(?:[ \t]+(\S.*)\n)?')
+
+
+def _parse(source):
+    """A cell's syntax tree (IPython magics and shell lines count as ``pass``)."""
+    lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
+             else line for line in source.splitlines()]
+    return ast.parse("\n".join(lines))
+
+
+def defined_names(nb):
+    """Names the code cells define at top level, in order; cells that do not parse
+    contribute the names their ``def``/``class`` lines announce."""
+    names = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = _parse(cell.source)
+        except SyntaxError:
+            names += _DEFINES.findall(cell.source)
+            continue
+        names += [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    return names
+
+
+def _syntax_errors(nb):
+    """{function: why it was never defined} for functions whose cell does not parse."""
+    broken = {}
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = _parse(cell.source)
+        except SyntaxError as exc:
+            for name in _DEFINES.findall(cell.source):
+                broken[name] = (f"its cell (cell {number}) has a {syntax_message(exc)}, so it "
+                                f"was never defined")
+            continue
+        for n in tree.body:  # defined again, correctly, in a later cell
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+                broken.pop(n.name, None)
+    return broken
+
+
+def calls(nb, func):
+    """Names the notebook's definition of ``func`` refers to (the functions it calls)."""
+    return calls_in([c.source for c in nb.cells if c.cell_type == "code"], func)
+
+
+def calls_in(sources, func):
+    """Names the last definition of ``func`` in these cell sources refers to."""
+    used = set()
+    for source in sources:
+        try:
+            tree = _parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == func:
+                used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return used - {func}
+
+
+def _blocks(funcs):
+    """Earlier assignments' blocks for the notebook's assignment; None where suites are absent
+    (a student's bundle, whose ``autograder.blocks`` holds only released blocks anyway)."""
+    try:
+        from ..suites import modules
+        from ..student_blocks import earlier_blocks
+        score = {a: len({t.func for t in m.TESTS} & set(funcs)) for a, m in modules().items()}
+    except Exception:
+        return None
+    best = max(score, key=score.get, default=None)
+    return earlier_blocks(best) if best and score[best] else None
+
+
+def _cell_error(number, source, error):
+    """``cell 7 raised ValueError: ... (in f, line 3: `z = x @ W`)``."""
+    text = f"cell {number} raised {error['ename']}: {error['evalue'][:200]}"
+    frames = _FRAME.findall(error.get("traceback") or "")
+    if frames:
+        cell, line, func, code = frames[-1]
+        where = f"in {func}, " if func != "<module>" else ""
+        text += f" ({where}line {line} of cell {cell}" + (f": `{code.strip()}`)" if code else ")")
+    else:
+        text += f" (the cell starting `{first_line(source)}`)"
+    return text
+
+
+class _Run:
+    """The student process of one check run, restarted (cells replayed) after a timeout."""
+
+    def __init__(self, work, limits, blocks):
+        self.work, self.limits, self.blocks = work, limits, blocks
+        self.done = []  # (name, source) of the cells that completed, to replay
+        self.restarts = 0
+        self.proc = StudentProcess(work, limits, blocks=blocks)
+
+    def restart(self):
+        self.proc.kill()
+        if self.restarts >= RESTARTS:
+            raise ProcessDied(f"stopped after {RESTARTS} time-outs")
+        self.restarts += 1
+        self.proc = StudentProcess(self.work, self.limits, blocks=self.blocks)
+        for name, source in self.done:
+            self.proc.exec_cell(source, self.limits.cell_timeout, name)
+
+    def close(self):
+        self.proc.close()
+
+
+def run(path, limits=None, out=None, timeout=None):
+    """Run the visible checks of the notebook at ``path``; return the number of failed functions.
+
+    ``timeout`` (seconds per cell and per function's checks) overrides ``limits``.
+    """
+    out = out or sys.stdout
+    if timeout is not None or limits is None:
+        from .sandbox import probe  # the same sandbox as the grader where this machine has one
+        why = probe()
+        if why:
+            print(f"note: no kernel sandbox here ({why}); the notebook runs as you", file=out)
+        timeout = TIMEOUT if timeout is None else timeout
+        limits = Limits(cell_timeout=timeout, sandbox=not why,
+                        notebook_timeout=max(120.0, (RESTARTS + 1) * 2 * timeout))
+    nb, reason = read(Path(path).read_bytes())
+    if nb is None:
+        print(f"{path}: {reason}", file=out)
+        return 1
+    funcs = [f for f in dict.fromkeys(defined_names(nb)) if f in _index()]
+    if not funcs:
+        print(f"{path}: no function with a visible check is defined in this notebook", file=out)
+        return 1
+    broken = _syntax_errors(nb)
+    started = time.monotonic()
+    results = {}
+    limit = f"{limits.cell_timeout:g} s"
+    with tempfile.TemporaryDirectory(prefix="rnn-check-") as work:
+        try:
+            run_ = _Run(work, limits, _blocks(funcs))
+            for number, cell in enumerate(nb.cells, 1):
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type != "code" or meta.get("grade") or DEMO_TAG in cell.metadata.get(
+                        "tags", []):
+                    continue
+                name = f"<cell {number}>"
+                try:
+                    r = run_.proc.exec_cell(cell.source, limits.cell_timeout, name)
+                except TimedOut:
+                    print(f"note: cell {number} ran past {limit} and was stopped (an infinite "
+                          f"loop?); the other cells still ran: `{first_line(cell.source)}`",
+                          file=out)
+                    run_.restart()
+                    continue
+                run_.done.append((name, cell.source))
+                if r.get("error"):
+                    print("note: " + _cell_error(number, cell.source, r["error"]), file=out)
+            for func in funcs:
+                if func in broken:
+                    results[func] = False
+                    print(f"{func}: not checked: {broken[func]}.", file=out)
+                    continue
+                note, cases = visible_cases(func)
+                try:
+                    reply, outputs = run_.proc.probe(cases, limits.cell_timeout)
+                except TimedOut:
+                    results[func] = False
+                    print(f"{func}: its visible checks ran past {limit} and were stopped: an "
+                          f"infinite loop in {func} or in a function it calls?", file=out)
+                    run_.restart()
+                    continue
+                if outputs is None:
+                    outputs = [{"error": "error:" + reply.get("failure", "no output")}] * len(cases)
+                outcomes = [judge(c, o) for c, o in zip(cases, outputs)]
+                results[func] = all(o.passed for o in outcomes)
+                failing = [f for f in results if not results[f] and f in calls(nb, func)]
+                print(format_report(func, outcomes, note)
+                      + (callee_note(func, failing) if not results[func] else ""), file=out)
+            run_.close()
+        except ProcessDied as exc:
+            print(f"the notebook's process died: {exc}", file=out)
+            return 1
+        except GraderFault as exc:  # the checker's own process failed: not the student's doing
+            print(f"the checker could not run your notebook ({exc}); try again", file=out)
+            return 2
+    failed = sum(not ok for ok in results.values())
+    print(f"{len(funcs) - failed} of {len(funcs)} functions pass their visible checks "
+          f"({time.monotonic() - started:.1f} s). The grade cells also run hidden cases.", file=out)
+    return failed
