@@ -21,7 +21,7 @@ from . import layout
 
 from autograder import visible_files
 from .build import parse_code
-from .golden import KERAS_DATA
+from .keras_values import KERAS_DATA
 from .student_blocks import PACKAGE, ROOT, BundleError, solution_modules
 
 SOURCE = ROOT / "course" / "source"

@@ -1,13 +1,15 @@
 """Golden values, the instructor's side: the stored files that checks read, made and checked.
 
-Two kinds of files live in ``autograder/data``:
+Two kinds of files:
 
-- ``keras_<assignment>.npz``: inputs and Keras/TensorFlow outputs for fixed cases,
+- ``autograder_instructor/data/keras_<assignment>.npz``: inputs and Keras/TensorFlow
+  outputs for fixed cases,
   made by the generators in :mod:`autograder_instructor.keras_golden` (float64, CPU), so that
-  grading never imports TensorFlow. Hidden checks read them (:func:`load`).
+  grading never imports TensorFlow. Hidden checks read them
+  (:func:`.keras_values.load`).
   ``rnn-course golden --check`` recomputes them with live Keras and fails on any
   difference; a project test runs that.
-- ``visible_<assignment>.json``: the visible checks' cases, written here from the
+- ``autograder/data/visible_<assignment>.json``: the visible checks' cases, written here from the
   suites' visible cases. Reading them, and their JSON codec, is
   :mod:`autograder.visible_files`, which ships to students; this module does not.
 """
@@ -22,19 +24,8 @@ import numpy as np
 from autograder.visible_files import case_to_json, dumps, visible_path
 
 from . import keras_golden
-
-# The Keras golden values: hidden checks read them, so they stay on the instructor's side.
-KERAS_DATA = Path(__file__).resolve().parent / "data"
-
-
-def keras_path(assignment):
-    return KERAS_DATA / f"keras_{assignment}.npz"
-
-
-def load(assignment):
-    """The stored Keras golden values of an assignment, as {name: ndarray}."""
-    with np.load(keras_path(assignment), allow_pickle=False) as f:
-        return {k: f[k] for k in f.files}
+from .keras_values import keras_path, load
+from .suites import modules, suite
 
 
 def generators():
@@ -46,21 +37,6 @@ def generators():
         module = importlib.import_module(f"{keras_golden.__name__}.{info.name}")
         found[module.ASSIGNMENT] = module.generate
     return dict(sorted(found.items()))
-
-
-def prepare_tensorflow():
-    """Import TensorFlow quietly, on the CPU, in float64."""
-    import os
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-    import keras
-    import tensorflow as tf
-    # Start from a clean Keras state: models built earlier in this process (a check that
-    # ran a student's Keras model in float32, say) must not change what is computed here.
-    keras.utils.clear_session()
-    keras.config.set_floatx("float64")
-    return tf, keras
 
 
 def write_keras(assignments=None):
@@ -99,7 +75,6 @@ def check_keras(assignments=None, rtol=1e-10, atol=1e-12):
 
 def visible_document(assignment):
     """The visible file's content, built from the suite's visible cases."""
-    from .suites import suite
     module = suite(assignment)
     functions = {}
     for func, (make_cases, note) in module.VISIBLE.items():
@@ -108,7 +83,6 @@ def visible_document(assignment):
 
 
 def write_visible(assignments=None):
-    from .suites import modules
     written = []
     for assignment in modules():
         if assignments and assignment not in assignments:
@@ -119,7 +93,6 @@ def write_visible(assignments=None):
 
 
 def check_visible(assignments=None):
-    from .suites import modules
     problems = []
     for assignment in modules():
         if assignments and assignment not in assignments:

@@ -28,7 +28,7 @@ def digests_in_fresh_interpreters(expression, seeds=("1", "2")):
 @pytest.fixture(scope="module")
 def tf_keras():
     """(tensorflow, keras), quiet, on the CPU, in float64, with a clean Keras state."""
-    from autograder_instructor.golden import prepare_tensorflow
+    from autograder_instructor.keras_values import prepare_tensorflow
     return prepare_tensorflow()
 
 

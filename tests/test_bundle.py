@@ -214,7 +214,7 @@ def test_hidden_values_a_visible_case_holds_are_published_not_secret():
 def test_audit_finds_planted_answers(tmp_path, found):
     """Does the scan find answers hidden in every form: reformatted, as code, compressed, binary?"""
     import solutions.dense
-    from autograder_instructor import golden
+    from autograder_instructor import keras_values
 
     body_label, body_text = next((l, t) for l, t in found.bodies if l.endswith("dense.dense_backward"))
     source = Path(solutions.dense.__file__).read_text()
@@ -229,7 +229,7 @@ def test_audit_finds_planted_answers(tmp_path, found):
     with zipfile.ZipFile(tmp_path / "pkg.whl", "w") as z:
         z.writestr("autograder/extra.py", ast.unparse(node))
     # 3. a Keras golden array as binary .npy inside a tar.gz
-    keras = golden.load("01_dense")
+    keras = keras_values.load("01_dense")
     key = sorted(keras)[0]
     buf = io.BytesIO()
     np.save(buf, keras[key])

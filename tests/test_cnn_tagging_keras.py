@@ -9,13 +9,13 @@ is noticed.
 import numpy as np
 import pytest
 
-from autograder_instructor import golden
+from autograder_instructor import golden, keras_values
 from autograder_instructor.keras_golden.cnn_tagging import CONV_CASES
 from solutions.cnn_tagging import (conv1d_backward, conv1d_forward, global_max_pool_backward,
                                    global_max_pool_forward, masked_softmax_cross_entropy,
                                    temporal_dense_backward, temporal_dense_forward)
 
-G = golden.load("08_cnn_tagging")
+G = keras_values.load("08_cnn_tagging")
 RTOL, ATOL = 1e-12, 1e-13
 
 

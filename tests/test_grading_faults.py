@@ -25,6 +25,7 @@ from autograder_instructor.grading.limits import Limits
 from autograder_instructor.grading.pipeline import run
 from autograder_instructor.grading.process import GraderFault
 from autograder_instructor.grading.result import Result
+from autograder_instructor.grading.task import Task
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
@@ -253,10 +254,10 @@ def test_a_grader_fault_is_retried_and_the_last_try_does_without_the_zygote(monk
         calls.append(limits.get("fork", True))
         if len(calls) <= worker.RETRIES:
             raise GraderFault("the zygote stopped answering (BrokenPipeError)")
-        return Result(task["student"])
+        return Result(task.student)
 
     monkeypatch.setattr(worker, "_grade", flaky)
-    result = worker.grade_submission({"student": "ada", "limits": {}})
+    result = worker.grade_submission(Task("ada"))
     assert calls == [True] * worker.RETRIES + [False]
     assert "grader-side failure" in result.events[0] and "not the cause" in result.events[0]
 
@@ -269,8 +270,8 @@ class Flaky(ThreadPoolExecutor):
         self.fail, self.seen = fail, {}
 
     def submit(self, fn, task):
-        n = self.seen[task["student"]] = self.seen.get(task["student"], 0) + 1
-        if n <= self.fail.get(task["student"], 0):
+        n = self.seen[task.student] = self.seen.get(task.student, 0) + 1
+        if n <= self.fail.get(task.student, 0):
             return super().submit(_raise, n)
         return super().submit(fn, task)
 

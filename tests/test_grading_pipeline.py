@@ -4,7 +4,7 @@ import inspect
 from dataclasses import fields
 
 from autograder_instructor.grading import pipeline
-from autograder_instructor.grading.context import View
+from autograder_instructor.grading.context import View, undeclared_order
 from autograder_instructor.grading.inputs import Inputs
 
 
@@ -12,9 +12,8 @@ def test_every_step_needs_only_what_is_made_before_it_and_makes_nothing_twice():
     """Does each step of STEPS run after the steps that make what it needs, and make only
     what no input or earlier step already holds?"""
     available = {f.name for f in fields(Inputs)}
+    assert undeclared_order(pipeline.STEPS, available) == []
     for step in pipeline.STEPS:
-        missing = set(step.needs) - available
-        assert not missing, f"{type(step).__name__} needs {sorted(missing)} before they are made"
         again = set(step.makes) & available
         assert not again, f"{type(step).__name__} makes {sorted(again)} again"
         available |= set(step.makes)
@@ -26,14 +25,34 @@ def test_each_step_documents_itself_and_makes_something():
         assert type(step).__doc__ and step.makes, type(step).__name__
 
 
-def test_gradebook_is_written_by_the_parent_only():
-    """Is the gradebook written in the grade step's loop over finished futures, and never by
-    the worker that an executor runs?"""
-    from autograder_instructor.grading import worker
+def test_gradebook_is_written_by_the_parent_only_and_before_the_journal(monkeypatch):
+    """Is the gradebook never written by the worker an executor runs, and does the parent's
+    Recorder write each result to the gradebook, then the journal, then the autograded copy
+    (so a run killed in between loses nothing), and a failing copy stop nothing?"""
+    import io
+    from autograder_instructor.grading import record, worker
+    from autograder_instructor.grading.result import Result
     assert "record(" not in inspect.getsource(worker)
     assert "Gradebook" not in inspect.getsource(worker)
-    source = inspect.getsource(pipeline.Grade)
-    assert source.index("_ordered(") < source.index("record(gb, trusted, result, roster)")
+    order = []
+
+    class Journal:
+        def add(self, result, key):
+            order.append(("journal", key))
+            return result
+
+    def copy(*_):
+        order.append(("autograded",))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(record, "record", lambda gb, tr, result, roster: order.append(("gradebook",)))
+    monkeypatch.setattr(record.autograded, "write", copy)
+    recorder = record.Recorder("sqlite://", None, None, Journal(), None, io.StringIO())
+    result = Result("ada", key="k1")
+    result.source = "submitted/ada/x.ipynb"
+    assert recorder.record(result) is result and result.path == "submitted/ada/x.ipynb"
+    assert order == [("gradebook",), ("journal", "k1"), ("autograded",)]
+    assert "could not be written: OSError: disk full" in recorder.stream.getvalue()
 
 
 # needs that order a step without being read: the gradebook must know the assignment first

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 def test_keras_evaluate_uses_hidden_logits_but_predict_is_clipped():
     """Does model.evaluate on a sigmoid output compute the loss from logits (no clipping),
     while the loss of model.predict's plain array is clipped, as the notebook shows?"""
-    from autograder_instructor.golden import prepare_tensorflow
+    from autograder_instructor.keras_values import prepare_tensorflow
     _, keras = prepare_tensorflow()
     x = np.array([[-30.0], [2.0]])
     y = np.array([[1.0], [0.0]])

@@ -1,13 +1,13 @@
 """05's optimizer checks: is the Keras tolerance right, and why are updates compared, not weights?"""
 import numpy as np
 
-from autograder_instructor import golden
+from autograder_instructor import golden, keras_values
 from autograder_instructor.keras_golden.embeddings_optimizers import OPTIMIZERS, STEPS
 from autograder_instructor.mutants.embeddings_optimizers import AdamEpsilonOnCorrectedRoot
 from autograder_instructor.suites.embeddings_optimizers import ASSIGNMENT, KERAS_RTOL
 from solutions import optimizers
 
-G = golden.load(ASSIGNMENT)
+G = keras_values.load(ASSIGNMENT)
 
 
 def _trajectory(cls, name):

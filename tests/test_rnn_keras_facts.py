@@ -23,7 +23,7 @@ SEQUENCE_SETS = {
 
 @pytest.fixture(scope="module")
 def keras():
-    from autograder_instructor.golden import prepare_tensorflow
+    from autograder_instructor.keras_values import prepare_tensorflow
     return prepare_tensorflow()[1]
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder_instructor import golden
+from autograder_instructor import golden, keras_values
 from autograder.cases import judge, run_probe
 from autograder_instructor.mutants import mutants_for
 from autograder_instructor.suites import sentiment as S
@@ -52,14 +52,14 @@ def test_keras_agreement_case_catches_model_bugs(name):
 
 def test_keras_agreement_tolerance_is_far_below_a_real_difference():
     """Are Keras's updates distinguishable from 'no training' at the case's tolerance?"""
-    g = golden.load(S.ASSIGNMENT)
+    g = keras_values.load(S.ASSIGNMENT)
     for k in ("E", "W", "b", "W_out", "b_out"):
         update = g[f"agree/update/{k}"]
         assert np.abs(update).max() > 100 * S.AGREE_ATOL, k
 
 
 def test_golden_descriptions_name_the_lecture_layers():
-    g = golden.load(S.ASSIGNMENT)
+    g = keras_values.load(S.ASSIGNMENT)
     expect = {"simple_rnn": "layer1/class/SimpleRNN", "lstm": "layer1/class/LSTM",
               "gru": "layer1/class/GRU", "bilstm": "layer1/wraps/LSTM",
               "cnn": "layer2/class/GlobalMaxPooling1D"}
@@ -77,7 +77,7 @@ def test_golden_descriptions_name_the_lecture_layers():
 def test_every_keras_mistake_has_a_hint_or_fails_loudly():
     """A known mistake is named by a hint, unless Keras itself refuses it (softmax over one
     unit warns, and warnings are errors in a check: the student reads Keras's warning)."""
-    g = golden.load(S.ASSIGNMENT)
+    g = keras_values.load(S.ASSIGNMENT)
     cases = S._keras_cases()
     causes = {cause for c in cases for cause, _ in c.hints}
     for mutant in mutants_for("build_keras_model"):
@@ -117,7 +117,7 @@ def test_the_sgd_clip_case_clips_some_steps_and_not_others():
 
 def test_keras_clip_golden_values_clip_and_differ_from_the_unclipped_run():
     from autograder_instructor.keras_golden.sentiment import CLIP
-    g = golden.load(S.ASSIGNMENT)
+    g = keras_values.load(S.ASSIGNMENT)
     for name in ("agree_clip", "agree_frozen"):
         assert (g[f"{name}/norms"] > CLIP).all()  # Keras clipped every step
         gap = np.abs(g[f"{name}/update/W"] - g["agree/update/W"]).max()

@@ -82,7 +82,7 @@ def test_keras_tagger_agrees_within_two_points(ns, numpy_tagger):
 
 
 def _keras_tagger_accuracy(ns):
-    from autograder_instructor.golden import prepare_tensorflow
+    from autograder_instructor.keras_values import prepare_tensorflow
     _, keras = prepare_tensorflow()
     keras.config.set_floatx("float32")  # as in the notebook
     spec = importlib.util.spec_from_file_location("bench_tagging",

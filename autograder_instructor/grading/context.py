@@ -1,12 +1,39 @@
-"""The values one grading run shares between its steps, each step held to what it declares.
+"""Steps and the values they share, each step held to what it declares: the one mechanism
+of both the class's run (:mod:`.pipeline`) and one submission's grading (:mod:`.flow`).
 
-A step of :mod:`.pipeline` names what it ``needs`` and what it ``makes``. It is handed
-a :class:`View` of the run's :class:`Context` that lets it read only those and write only
-what it makes; after it returns, everything it declared it makes must be there. So the
+A :class:`Step` names what it ``needs`` and what it ``makes``. It is handed a
+:class:`View` of the :class:`Context` that lets it read only those and write only what it
+makes; after it returns, everything it declared it makes must be there. So the
 declarations are the truth about the data flow, and a step that drifts from them fails
-on its first run, naming itself and the key.
+on its first run, naming itself and the key. :func:`undeclared_order` checks a list of
+steps against its inputs before anything runs (a test calls it on both lists).
 """
 from collections.abc import Mapping
+
+
+class Step:
+    """One step: its docstring is its help text, its attributes its settings."""
+    needs: tuple = ()
+    makes: tuple = ()
+    always = False  # one submission's steps: runs even once the result is fatal
+
+    def __call__(self, ctx):
+        raise NotImplementedError
+
+
+def undeclared_order(steps, inputs):
+    """The problems of a list of steps: a step that needs what neither the inputs nor an
+    earlier step made, or that declares no help text or no product."""
+    made, problems = set(inputs), []
+    for step in steps:
+        name = type(step).__name__
+        if not type(step).__doc__ or not step.makes:
+            problems.append(f"{name} has no help text or makes nothing")
+        early = sorted(set(step.needs) - made)
+        if early:
+            problems.append(f"{name} needs {early} before they are made")
+        made |= set(step.makes)
+    return problems
 
 
 class Undeclared(LookupError):

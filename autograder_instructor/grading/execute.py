@@ -3,7 +3,7 @@
 Cells run in the student's order; at a grade cell the parent sends that cell's
 inputs and receives plain outputs, so a later cell that redefines a function
 cannot change an earlier grade, just as under plain nbgrader. When the process
-dies or overruns a limit, the step that caused it earns nothing (a grade cell) or
+dies or overruns a limit, the action that caused it earns nothing (a grade cell) or
 is skipped (an ordinary cell), a fresh process replays the cells that ran before,
 and grading goes on, up to ``Limits.restarts`` times and within the notebook's
 time limit.
@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .judge import checks_for, finish, not_graded
-from .prepare import Exec
+from .prepare import RunCell
 from .process import ProcessDied, StudentProcess, TimedOut
 
 
@@ -34,7 +34,7 @@ def execute(plan, trusted, limits, workdir, deny=()):
 
 
 class Runner:
-    """One plan's run: the steps still to take, the student process that takes them, and a
+    """One plan's run: the actions still to take, the student process that takes them, and a
     fresh process (the completed cells replayed) after one dies or overruns a limit."""
 
     def __init__(self, plan, trusted, limits, workdir, deny=()):
@@ -42,8 +42,8 @@ class Runner:
         self.started = time.monotonic()
         self.deadline = self.started + limits.notebook_timeout
         self.result = Execution()
-        self.queue = deque(plan.steps)
-        self.history = []  # Exec steps that completed once, replayed in a fresh process
+        self.queue = deque(plan.actions)
+        self.history = []  # RunCell actions that completed once, replayed in a fresh process
         self.skip = set()  # cells that crashed or hung: never run again
         self.proc, self.restarts = None, 0
 
@@ -53,13 +53,13 @@ class Runner:
                 left = self.ready()
                 if left is None:
                     break
-                step = self.queue[0]
+                action = self.queue[0]
                 timeout = min(self.limits.cell_timeout, left)
                 try:
-                    self.take(step, timeout)
+                    self.take(action, timeout)
                     self.queue.popleft()
                 except (TimedOut, ProcessDied) as exc:
-                    self.lost(step, exc, timeout)
+                    self.lost(action, exc, timeout)
         finally:  # every student process is reaped, whatever went wrong
             if self.proc is not None:
                 self.proc.close()
@@ -90,9 +90,9 @@ class Runner:
 
     def give_up(self, reason):
         """Every grade cell still to come earns nothing, for ``reason``."""
-        for step in self.queue:
-            if not isinstance(step, Exec) and step.grade_id not in self.result.grades:
-                self.result.grades[step.grade_id] = not_graded(self.trusted.cell(step.grade_id),
+        for action in self.queue:
+            if not isinstance(action, RunCell) and action.grade_id not in self.result.grades:
+                self.result.grades[action.grade_id] = not_graded(self.trusted.cell(action.grade_id),
                                                                reason)
         self.queue.clear()
         return None
@@ -121,34 +121,34 @@ class Runner:
             raise
 
     def replay(self, new):
-        for step in self.history:
-            if step.index in self.skip:
+        for action in self.history:
+            if action.index in self.skip:
                 continue
             timeout = min(self.limits.cell_timeout, self.deadline - time.monotonic())
             try:
                 t0 = time.monotonic()
-                new.exec_cell(step.source, timeout, f"<cell {step.index + 1}>")
+                new.exec_cell(action.source, timeout, f"<cell {action.index + 1}>")
                 self.result.seconds_cells += time.monotonic() - t0
             except (TimedOut, ProcessDied) as exc:
                 new.close()
-                self.skip.add(step.index)
+                self.skip.add(action.index)
                 self.result.events.append(
-                    self.failure(exc, f"cell {step.index + 1} (run again)", timeout))
+                    self.failure(exc, f"cell {action.index + 1} (run again)", timeout))
                 return None
         return new
 
-    def take(self, step, timeout):
-        """Run one step in the current process."""
+    def take(self, action, timeout):
+        """Run one action in the current process."""
         result = self.result
-        if isinstance(step, Exec):
+        if isinstance(action, RunCell):
             t0 = time.monotonic()
-            result.cells[step.index] = self.proc.exec_cell(step.source, timeout,
-                                                           f"<cell {step.index + 1}>")
-            _note_refused(result, result.cells[step.index])
+            result.cells[action.index] = self.proc.exec_cell(action.source, timeout,
+                                                           f"<cell {action.index + 1}>")
+            _note_refused(result, result.cells[action.index])
             result.seconds_cells += time.monotonic() - t0
-            self.history.append(step)
+            self.history.append(action)
             return
-        cell = self.trusted.cell(step.grade_id)
+        cell = self.trusted.cell(action.grade_id)
         if not cell.has_test:
             result.grades[cell.grade_id] = _fallback(self.proc, cell, timeout)
             return
@@ -164,22 +164,22 @@ class Runner:
             _name_failing_callees(grade, result.grades, self.history)
         result.grades[cell.grade_id] = grade
 
-    def lost(self, step, exc, timeout):
-        """The step killed the process or overran: it earns nothing or is skipped."""
+    def lost(self, action, exc, timeout):
+        """The action killed the process or overran: it earns nothing or is skipped."""
         self.proc.close()
         self.proc = None
         self.restarts += 1
         self.queue.popleft()
-        graded = not isinstance(step, Exec)
-        what = f"the checks of grade cell {step.grade_id}" if graded else f"cell {step.index + 1}"
+        graded = not isinstance(action, RunCell)
+        what = f"the checks of grade cell {action.grade_id}" if graded else f"cell {action.index + 1}"
         why = self.failure(exc, what, timeout)
         self.result.events.append(why + ("; a fresh process went on with the rest"
                                          if self.queue else ""))
         if graded:
-            self.result.grades[step.grade_id] = not_graded(self.trusted.cell(step.grade_id), why)
+            self.result.grades[action.grade_id] = not_graded(self.trusted.cell(action.grade_id), why)
         else:
-            self.skip.add(step.index)
-            self.result.cells[step.index] = {
+            self.skip.add(action.index)
+            self.result.cells[action.index] = {
                 "error": {"ename": type(exc).__name__, "evalue": why, "traceback": ""},
                 "stdout": "", "stderr": ""}
 
@@ -209,7 +209,7 @@ def _name_failing_callees(grade, earlier, history):
         return
     from autograder.visible import callee_note
     from .check import calls_in
-    used = calls_in([step.source for step in history], grade.func)
+    used = calls_in([action.source for action in history], grade.func)
     failing = [g.func for g in earlier.values() if g.func in used and not g.score and g.points]
     note = callee_note(grade.func, list(dict.fromkeys(failing))).strip()
     if note:

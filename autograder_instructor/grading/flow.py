@@ -1,48 +1,25 @@
 """One submission's grading as an ordered list of small steps, as nbgrader's autograde reads.
 
-read -> plan -> copy the assignment's files -> execute -> trim outputs -> fill missing
-grade rows -> total. Each step is a class whose attributes are its settings and whose
-docstring is its help; it ``needs`` fields of the :class:`Submission` that the inputs
-or an earlier step made and ``makes`` others. A test checks the order and that each
-step touches only the fields it declares.
+read -> prepare the plan -> copy the assignment's files -> execute -> trim outputs -> fill
+missing grade rows -> total. Each step is a :class:`.context.Step`, held by the same
+:class:`.context.Context` as the class's steps (:mod:`.pipeline`) to the values it
+``needs`` and ``makes``.
 
 A step marked ``always`` runs whatever happened before; the others are skipped once
 the result is ``fatal`` (no file, or a file that is not a notebook): what cannot be
 run is not run, and every grade cell still gets a row.
 """
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import prepare
-from .execute import Execution, execute
-from .limits import Limits
+from .context import Context, Step
+from .execute import execute
 from .result import CellGrade, Result
-from .trusted import Trusted
 
+# What one submission's steps start from: its Task, the course's Trusted cells, its Limits,
+# the folder its process runs in, and its (so far empty) Result.
 INPUTS = ("task", "trusted", "limits", "work", "result")
-
-
-@dataclass
-class Submission:
-    """What one submission's steps share."""
-    task: dict  # see worker.grade_submission
-    trusted: Trusted  # the course's grade cells and read-only cells
-    limits: Limits
-    work: Path  # the folder the student's process runs in
-    result: Result
-    data: bytes | None = None  # the submitted file (Read)
-    plan: prepare.Plan | None = None  # (Plan)
-    execution: Execution | None = None  # (Execute)
-
-
-class Step:
-    needs: tuple = ()
-    makes: tuple = ()
-    always = False  # runs even when the result is fatal
-
-    def __call__(self, sub):
-        raise NotImplementedError
 
 
 class Read(Step):
@@ -51,23 +28,24 @@ class Read(Step):
     makes = ("data", "result")
 
     def __call__(self, sub):
-        if not sub.task.get("path"):
-            sub.result.fatal = "no notebook was submitted"
+        sub["data"] = None
+        if not sub["task"].path:
+            sub["result"].fatal = "no notebook was submitted"
         else:
-            sub.data = Path(sub.task["path"]).read_bytes()
+            sub["data"] = Path(sub["task"].path).read_bytes()
 
 
-class Plan(Step):
+class Prepare(Step):
     """Which cells run and where each grade cell is (see :mod:`.prepare`); what the student
     reads about their file, and the checksums of their answers."""
     needs = ("data", "trusted")
     makes = ("plan", "result")
 
     def __call__(self, sub):
-        sub.plan = prepare.plan(sub.data, sub.trusted)
-        sub.result.problems = sub.plan.problems
-        sub.result.fatal = sub.plan.fatal
-        sub.result.answers = sub.plan.answers
+        sub["plan"] = prepare.plan(sub["data"], sub["trusted"])
+        sub["result"].problems = sub["plan"].problems
+        sub["result"].fatal = sub["plan"].fatal
+        sub["result"].answers = sub["plan"].answers
 
 
 class CopyFiles(Step):
@@ -78,12 +56,12 @@ class CopyFiles(Step):
     skip_suffix = ".ipynb"  # the notebooks stay the course's
 
     def __call__(self, sub):
-        folder = sub.task.get("copy_from")
+        folder = sub["task"].copy_from
         if folder and Path(folder).is_dir():
             for item in Path(folder).iterdir():
                 if item.is_file() and item.suffix != self.skip_suffix and \
                         item.stat().st_size < self.max_bytes:
-                    shutil.copy(item, sub.work / item.name)
+                    shutil.copy(item, sub["work"] / item.name)
 
 
 class Execute(Step):
@@ -93,14 +71,14 @@ class Execute(Step):
     makes = ("execution", "result")
 
     def __call__(self, sub):
-        ex = execute(sub.plan, sub.trusted, sub.limits, sub.work, sub.task.get("deny", ()))
-        sub.execution = ex
-        sub.result.grades = list(ex.grades.values())
-        sub.result.events = ex.events + _memory_events(sub.result.grades, sub.limits)
-        sub.result.problems += [f"refused by the grader: {m}" for m in ex.refused]
-        sub.result.seconds_cells = ex.seconds_cells
-        sub.result.seconds_total = ex.seconds_total
-        sub.result.seconds_checks = ex.seconds_checks
+        ex = execute(sub["plan"], sub["trusted"], sub["limits"], sub["work"], sub["task"].deny)
+        sub["execution"] = ex
+        sub["result"].grades = list(ex.grades.values())
+        sub["result"].events = ex.events + _memory_events(sub["result"].grades, sub["limits"])
+        sub["result"].problems += [f"refused by the grader: {m}" for m in ex.refused]
+        sub["result"].seconds_cells = ex.seconds_cells
+        sub["result"].seconds_total = ex.seconds_total
+        sub["result"].seconds_checks = ex.seconds_checks
 
 
 def _memory_events(grades, limits):
@@ -118,9 +96,9 @@ class TrimOutputs(Step):
     notebook_limit = 200_000  # characters kept of all cells' outputs of one notebook
 
     def __call__(self, sub):
-        sub.result.cells, dropped = self.log(sub.execution.cells)
+        sub["result"].cells, dropped = self.log(sub["execution"].cells)
         if dropped:
-            sub.result.problems.append(
+            sub["result"].problems.append(
                 f"the output of {dropped} cells was not kept: the notebook printed more "
                 f"than {self.notebook_limit:,} characters in all (grading does not depend on it)")
 
@@ -158,12 +136,12 @@ class FillMissing(Step):
     always = True
 
     def __call__(self, sub):
-        result = sub.result
+        result = sub["result"]
         graded = {g.grade_id for g in result.grades}
         result.grades += [CellGrade.zero(cell, result.fatal or "not graded")
-                          for cell in sub.trusted.grade_cells
+                          for cell in sub["trusted"].grade_cells
                           if cell.kind == "code" and cell.grade_id not in graded]
-        order = {c.grade_id: i for i, c in enumerate(sub.trusted.grade_cells)}
+        order = {c.grade_id: i for i, c in enumerate(sub["trusted"].grade_cells)}
         result.grades.sort(key=lambda g: order.get(g.grade_id, 1e9))
 
 
@@ -174,17 +152,18 @@ class Total(Step):
     always = True
 
     def __call__(self, sub):
-        sub.result.score = sum(g.score for g in sub.result.grades)
-        sub.result.max_score = sub.trusted.max_score
+        sub["result"].score = sum(g.score for g in sub["result"].grades)
+        sub["result"].max_score = sub["trusted"].max_score
 
 
-STEPS = [Read(), Plan(), CopyFiles(), Execute(), TrimOutputs(), FillMissing(), Total()]
+STEPS = [Read(), Prepare(), CopyFiles(), Execute(), TrimOutputs(), FillMissing(), Total()]
 
 
 def grade(task, trusted, limits, work):
     """Run every step for ``task`` in the folder ``work``; return its :class:`Result`."""
-    sub = Submission(task, trusted, limits, Path(work), Result.for_task(task))
+    sub = Context({"task": task, "trusted": trusted, "limits": limits, "work": Path(work),
+                   "result": Result.for_task(task)})
     for step in STEPS:
-        if step.always or not sub.result.fatal:
-            step(sub)
-    return sub.result
+        if step.always or not sub["result"].fatal:
+            sub.run(step)
+    return sub["result"]

@@ -24,11 +24,12 @@ import warnings
 from nbgrader.api import Gradebook, MissingEntry
 
 
-def ensure_assignment(db_url, trusted):
-    """True when the gradebook knows the assignment's notebook (nbgrader generate_assignment ran)."""
+def ensure_assignment(db_url, assignment, notebook):
+    """True when the gradebook knows the assignment's notebook (nbgrader generate_assignment
+    ran); ``notebook`` is its name without ``.ipynb``."""
     with Gradebook(db_url) as gb:
         try:
-            gb.find_notebook(trusted.name, trusted.assignment)
+            gb.find_notebook(notebook, assignment)
             return True
         except MissingEntry:
             return False

@@ -1,13 +1,14 @@
 """``rnn-course grade`` as an ordered list of small steps over one shared context.
 
-Each step is one class whose docstring is its help text; it names what it ``needs``
-from the context and what it ``makes``, and :class:`.context.Context` holds it to
-that (an undeclared read or write, or a missing product, fails naming the step). A
-test checks that every step only needs the run's inputs (:class:`.inputs.Inputs`) or
-what an earlier step made, and that the gradebook is written by the parent process
-only: :class:`Grade` records each result as its future completes, one at a time,
-before journaling it, and records again what the journal kept, so a run killed
-between journal and gradebook loses nothing.
+Each step is one :class:`.context.Step` whose docstring is its help text; it names what
+it ``needs`` from the context and what it ``makes``, and :class:`.context.Context` holds
+it to that (an undeclared read or write, or a missing product, fails naming the step).
+One submission's steps (:mod:`.flow`) use the same mechanism. A test checks that every
+step only needs the run's inputs (:class:`.inputs.Inputs`) or what an earlier step made,
+and that the gradebook is written by the parent process only: :class:`GradeAll` hands
+each result, as its future completes, to a :class:`.record.Recorder`, which records it
+in the gradebook before journaling it; what the journal kept is recorded again first,
+so a run killed between journal and gradebook loses nothing.
 """
 import shutil
 import tempfile
@@ -15,19 +16,13 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import NamedTuple
 
-from .context import Context
+from .context import Context, Step
 from .inputs import Inputs
+from .task import Task
 
 SET_ASIDE = 2  # runs that stopped while grading a notebook before it is set aside
-
-
-class Step:
-    needs: tuple = ()
-    makes: tuple = ()
-
-    def __call__(self, ctx):
-        raise NotImplementedError
 
 
 class Isolation(Step):
@@ -57,9 +52,8 @@ class EnsureGradebook(Step):
         from ..release import nbgrader
         from ..suites import suite
         from .gradebook import ensure_assignment
-        from .trusted import Trusted
-        probe = Trusted(ctx["assignment"], suite(ctx["assignment"]).NOTEBOOK, [], {}, [], {})
-        ctx["released"] = ensure_assignment(ctx["db_url"], probe)
+        notebook = suite(ctx["assignment"]).NOTEBOOK.removesuffix(".ipynb")
+        ctx["released"] = ensure_assignment(ctx["db_url"], ctx["assignment"], notebook)
         if not ctx["released"]:
             nbgrader(ctx["course"], "generate_assignment", ctx["assignment"], "--force",
                      f"--db={ctx['db_url']}")
@@ -95,7 +89,8 @@ class Collect(Step):
 
 
 class Resume(Step):
-    """Skip students already graded with the same file and limits (unless --force)."""
+    """Skip students already graded with the same file and limits (unless --force); the
+    others are to do, each with its file's sha and its journal key."""
     needs = ("collection", "out", "limits", "force")
     makes = ("journal", "todo", "finished")
 
@@ -105,16 +100,23 @@ class Resume(Step):
         from .worker import digest
         journal = Journal(Path(ctx["out"]) / "state.jsonl")
         todo, finished = [], []
+        limits = {k: float(v) for k, v in ctx["limits"].as_dict().items()}
         for sub in ctx["collection"].submissions:
             sha = digest(sub.path)
-            limits = {k: float(v) for k, v in ctx["limits"].as_dict().items()}
             key = f"{sha}:{json.dumps(limits, sort_keys=True)}"
             entry = None if ctx["force"] else journal.done(sub.student, key)
             if entry:
                 finished.append(entry)
             else:
-                todo.append((sub, sha, key))
+                todo.append(Pending(sub, sha, key))
         ctx["journal"], ctx["todo"], ctx["finished"] = journal, todo, finished
+
+
+class Pending(NamedTuple):
+    """A submission to grade: the collected submission, its file's sha, its journal key."""
+    submission: object
+    sha: str
+    key: str
 
 
 class ReadRoster(Step):
@@ -140,75 +142,64 @@ class CopyNotebooks(Step):
         for stale in out.glob("copies-*"):  # left by a run that was killed
             shutil.rmtree(stale, ignore_errors=True)
         ctx["copy_dir"] = Path(tempfile.mkdtemp(prefix="copies-", dir=out))
-        copies = []
-        for i, (sub, _, _) in enumerate(ctx["todo"]):
-            copy = None
-            if sub.path:
-                copy = ctx["copy_dir"] / f"{i:05d}.ipynb"
-                shutil.copyfile(sub.path, copy)
-            copies.append(copy)
+        copies = {}  # student -> the copy graded
+        for i, pending in enumerate(ctx["todo"]):
+            if pending.submission.path:
+                copies[pending.submission.student] = ctx["copy_dir"] / f"{i:05d}.ipynb"
+                shutil.copyfile(pending.submission.path, copies[pending.submission.student])
         ctx["copies"] = copies
 
 
 class BuildTasks(Step):
-    """One task per student to grade, as plain JSON values any executor can carry (see
-    :mod:`.worker`): the copy to grade, the notes so far, the limits, and the folders the
+    """One :class:`.task.Task` per student to grade, the only place one is made: the copy to
+    grade, the notes so far, the limits, the course's trusted cells, and the folders the
     student's code may not read (the course, the submissions, the output)."""
     needs = ("todo", "copies", "course", "assignment", "submissions", "out", "limits",
-             "isolation_notes")
+             "isolation_notes", "trusted")
     makes = ("tasks",)
 
     def __call__(self, ctx):
         deny = [str(Path(ctx["course"]).resolve()), str(Path(ctx["submissions"]).resolve()),
                 str(Path(ctx["out"]).resolve())]
         tasks = []
-        for (sub, sha, key), copy in zip(ctx["todo"], ctx["copies"]):
-            tasks.append(({"course": str(ctx["course"]), "assignment": ctx["assignment"],
-                           "student": sub.student, "path": str(copy) if copy else None,
-                           "source": str(sub.path) if sub.path else None,
-                           "sha": sha, "notes": sub.notes + ctx["isolation_notes"],
-                           "timestamp": sub.timestamp,
-                           "limits": ctx["limits"].as_dict(), "deny": deny,
-                           "copy_from": str(Path(ctx["course"]) / "source" / ctx["assignment"])},
-                          key))
+        for pending in ctx["todo"]:
+            sub, copy = pending.submission, ctx["copies"].get(pending.submission.student)
+            tasks.append(Task(
+                sub.student, course=str(ctx["course"]), assignment=ctx["assignment"],
+                path=str(copy) if copy else None, source=str(sub.path) if sub.path else None,
+                sha=pending.sha, key=pending.key, timestamp=sub.timestamp,
+                notes=sub.notes + ctx["isolation_notes"], limits=ctx["limits"].as_dict(),
+                deny=deny, copy_from=str(Path(ctx["course"]) / "source" / ctx["assignment"]),
+                trusted=ctx["trusted"]))
         ctx["tasks"] = tasks
 
 
-class Grade(Step):
-    """Grade the remaining students in parallel; record each result as it arrives.
+class GradeAll(Step):
+    """Grade the remaining students in parallel and hand each result, as it arrives, to the
+    :class:`.record.Recorder` (gradebook, journal, autograded copy, in that order).
 
-    The gradebook is written here, in the parent, one result at a time as its future
-    completes: first the results an earlier run journaled (a run killed between journal
-    and gradebook loses nothing), then each new one, recorded before it is journaled; its
-    autograded copy follows. A worker that raises (a dask worker died) is given the task
-    again, ``RETRIES`` times; then the student gets a row flagged as the grader's failure.
-    Writing one student's autograded copy cannot stop the run.
+    A worker that raises (a dask worker died) is given the task again, ``RETRIES`` times;
+    then the student gets a row flagged as the grader's failure. The copies taken by
+    :class:`CopyNotebooks` are removed at the end, whatever happened.
     """
     needs = ("tasks", "finished", "journal", "trusted", "executor", "jobs", "db_url", "names",
              "course", "copy_dir", "stream", "quiet")
     makes = ("results",)
 
     def __call__(self, ctx):
-        from nbgrader.api import Gradebook
-        from . import autograded
-        from .gradebook import record
         from .progress import Progress
-        trusted, tasks, roster = ctx["trusted"], ctx["tasks"], ctx["names"]
+        from .record import Recorder
         results = list(ctx["finished"])
-        progress = Progress(len(results) + len(tasks), ctx["stream"], ctx["quiet"])
+        progress = Progress(len(results) + len(ctx["tasks"]), ctx["stream"], ctx["quiet"])
         progress.done = len(results)
         own = ctx["executor"] is None
         executor = ctx["executor"] or ThreadPoolExecutor(max_workers=ctx["jobs"])
         try:
-            with Gradebook(ctx["db_url"]) as gb:
-                for entry in results:  # a run killed between journal and gradebook loses nothing
-                    record(gb, trusted, entry, roster)
-                for result, key in _ordered(executor, tasks, ctx):
-                    result.path = result.source  # the student's file, not the copy graded
-                    record(gb, trusted, result, roster)  # parent only: writes are serialised
-                    result = ctx["journal"].add(result, key)
-                    _safely(result, ctx["stream"], "autograded notebook",
-                            lambda: autograded.write(result, trusted, ctx["course"]))
+            with Recorder(ctx["db_url"], ctx["trusted"], ctx["names"], ctx["journal"],
+                          ctx["course"], ctx["stream"]) as recorder:
+                recorder.again(results)  # a run killed between journal and gradebook loses nothing
+                for result in _ordered(executor, ctx["tasks"], ctx):
+                    result = recorder.record(result)
                     results.append(result)
                     progress.update(bool(result.fatal or result.events),
                                     f"{result.student}: {result.score:g}/{result.max_score:g}")
@@ -221,63 +212,53 @@ class Grade(Step):
 
 
 def _ordered(executor, tasks, ctx):
-    """(result, key) of every task: first the notebooks no run stopped on, in parallel; then,
+    """The result of every task (its ``key`` set): first the notebooks no run stopped on, in parallel; then,
     one at a time, those a run stopped on once (a notebook that kills the grader takes only
     itself down); those a run stopped on ``SET_ASIDE`` times are not run again but get a
     flagged row, so the class always finishes."""
     from .worker import failed
     journal, trusted = ctx["journal"], ctx["trusted"]
     groups = {n: [] for n in range(SET_ASIDE + 1)}
-    for task, key in tasks:
-        groups[min(journal.interrupted(task["student"], key), SET_ASIDE)].append((task, key))
-    for task, key in groups[SET_ASIDE]:
+    for task in tasks:
+        groups[min(journal.interrupted(task.student, task.key), SET_ASIDE)].append(task)
+    for task in groups[SET_ASIDE]:
         result = failed(task, trusted, f"the grader stopped {SET_ASIDE} times while grading "
                                        "this notebook")
         result.set_aside = True
         result.fatal = (f"not graded: the grader stopped {SET_ASIDE} times while grading this "
                         "notebook, so it was set aside for the rest of the class to be graded; "
                         "your instructor will look at it (rnn-course grade --force tries again)")
-        result.source = task.get("source")
-        yield result, key
+        result.source, result.key = task.source, task.key
+        yield result
     yield from _results(executor, groups[0], trusted, ctx["jobs"], journal)
     for one in [t for n in range(1, SET_ASIDE) for t in groups[n]]:
         yield from _results(executor, [one], trusted, 1, journal)
 
 
 def _results(executor, tasks, trusted, window, journal):
-    """(result, key) for every task, as each completes, at most ``window`` at a time (each
+    """The result of every task (its ``key`` set), as each completes, at most ``window`` at a time (each
     journaled as started when submitted); a task whose worker raised is sent again, and after
     ``RETRIES`` more failures answered with a grader-failure row."""
     from .worker import RETRIES, failed, grade_submission
     queue, pending = deque(tasks), {}
     while queue or pending:
         while queue and len(pending) < max(1, window):
-            task, key = queue.popleft()
-            journal.start(task["student"], key)
-            pending[executor.submit(grade_submission, task)] = (task, key, 0)
+            task = queue.popleft()
+            journal.start(task.student, task.key)
+            pending[executor.submit(grade_submission, task)] = (task, 0)
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            task, key, attempt = pending.pop(future)
+            task, attempt = pending.pop(future)
             try:
                 result = future.result()
             except Exception as exc:  # the worker itself failed (e.g. a dask worker died)
                 if attempt < RETRIES:
-                    pending[executor.submit(grade_submission, task)] = (task, key, attempt + 1)
+                    pending[executor.submit(grade_submission, task)] = (task, attempt + 1)
                     continue
                 result = failed(task, trusted, f"the grading worker failed: {type(exc).__name__}: "
                                                f"{str(exc)[:300]}")
-            result.source, result.copy = task.get("source"), task.get("path")
-            yield result, key
-
-
-def _safely(result, stream, what, write):
-    """Write one page of a result (feedback, autograded copy); a failure is noted, never raised:
-    the gradebook row and the journal are already written."""
-    try:
-        write()
-    except Exception as exc:
-        print(f"{result.student}: the {what} could not be written: "
-              f"{type(exc).__name__}: {exc}", file=stream)
+            result.source, result.copy, result.key = task.source, task.path, task.key
+            yield result
 
 
 class ReadBack(Step):
@@ -302,10 +283,11 @@ class WriteFeedback(Step):
 
     def __call__(self, ctx):
         from . import feedback
+        from .record import safely
         ctx["feedback"] = folder = Path(ctx["out"]) / "feedback"
         books, trusted = ctx["books"], ctx["trusted"]
         for result in ctx["results"]:
-            _safely(result, ctx["stream"], "feedback page", lambda: feedback.write(
+            safely(result, ctx["stream"], "feedback page", lambda: feedback.write(
                 result, ctx["assignment"], folder, books[result.student],
                 ctx["course"], trusted.notebook))
 
@@ -337,7 +319,7 @@ class Summarise(Step):
 
 
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
-         CopyNotebooks(), BuildTasks(), Grade(), ReadBack(), WriteFeedback(), Summarise()]
+         CopyNotebooks(), BuildTasks(), GradeAll(), ReadBack(), WriteFeedback(), Summarise()]
 
 
 def run(**inputs):

@@ -4,14 +4,14 @@ The plan is the student's cells in their order, with three substitutions that
 plain nbgrader also makes or that keep grading honest:
 
 - a grade cell (found by its ``grade_id``) is never run from the student's copy;
-  it becomes a ``grade`` step judged from the trusted cell, and an edited one is
+  it becomes a ``ScoreCell`` action judged from the trusted cell, and an edited one is
   reported;
 - a read-only cell (setup, imports) runs with the course's source, as nbgrader's
   ``OverwriteCells`` does;
 - a cell tagged ``demo`` (live Keras, long training) is skipped.
 
 Grade cells the student deleted are graded at the end and reported. A file that is
-not JSON, or not a notebook, becomes a plan with no steps and a clear reason.
+not JSON, or not a notebook, becomes a plan with no actions and a clear reason.
 """
 import json
 from dataclasses import dataclass, field
@@ -24,20 +24,20 @@ from .trusted import released_source
 DEMO_TAG = "demo"
 
 
-class Exec(NamedTuple):
+class RunCell(NamedTuple):
     """Run a cell of the notebook (the student's source, or the course's if read-only)."""
     index: int  # the cell's position in the notebook, from 0
     source: str
 
 
-class Grade(NamedTuple):
+class ScoreCell(NamedTuple):
     """Judge a grade cell from the trusted copy, where it stands in the notebook."""
     grade_id: str
 
 
 @dataclass
 class Plan:
-    steps: list = field(default_factory=list)  # Exec | Grade, in the order they run
+    actions: list = field(default_factory=list)  # RunCell | ScoreCell, in the order they run
     problems: list = field(default_factory=list)  # what a student reads about their file
     fatal: str = ""  # the notebook could not be read at all
     answers: dict = field(default_factory=dict)  # grade_id -> checksum of the student's cell
@@ -101,11 +101,11 @@ def plan(data, trusted):
             if source.strip() not in (trusted_cell.source.strip(), released_source(trusted_cell.source)):
                 p.problems.append(f"grade cell {grade_id} was edited; the course's copy was "
                                   "used and your edits were ignored")
-            p.steps.append(Grade(grade_id))
+            p.actions.append(ScoreCell(grade_id))
         elif grade_id in trusted.locked:
             if source.strip() != trusted.locked[grade_id].strip():
                 p.problems.append(f"read-only cell {grade_id} was edited; the course's copy ran")
-            p.steps.append(Exec(index, trusted.locked[grade_id]))
+            p.actions.append(RunCell(index, trusted.locked[grade_id]))
         elif cell.get("cell_type") != "code":
             if grade_id in trusted.solution_ids:
                 p.answers[grade_id] = compute_checksum(cell)
@@ -115,11 +115,11 @@ def plan(data, trusted):
         else:
             if grade_id in trusted.solution_ids:
                 p.answers[grade_id] = compute_checksum(cell)
-            p.steps.append(Exec(index, source))
+            p.actions.append(RunCell(index, source))
     for grade_cell in trusted.grade_cells:
         if grade_cell.grade_id not in seen:
             p.problems.append(f"grade cell {grade_cell.grade_id} was deleted from the notebook; "
                               "it was graded from the course's copy after the last cell")
             if grade_cell.kind == "code":
-                p.steps.append(Grade(grade_cell.grade_id))
+                p.actions.append(ScoreCell(grade_cell.grade_id))
     return p

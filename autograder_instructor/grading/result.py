@@ -65,8 +65,7 @@ class Result:
     @classmethod
     def for_task(cls, task):
         """An empty result for a worker's task (see :func:`.worker.grade_submission`)."""
-        return cls(task["student"], task.get("path"), task.get("sha", ""), task.get("timestamp"),
-                   list(task.get("notes", [])))
+        return cls(task.student, task.path, task.sha, task.timestamp, list(task.notes))
 
     def to_json(self):
         """A dict of JSON values: one line of the resume journal."""

@@ -1,7 +1,7 @@
 """Grade one submission: the unit of work an executor runs (thread, process or dask worker).
 
-The input is a plain dict of JSON values and the output a :class:`.result.Result`
-(it pickles), so any ``concurrent.futures`` executor can carry them. The worker runs
+The input is a :class:`.task.Task` and the output a :class:`.result.Result` (both
+pickle), so any ``concurrent.futures`` executor can carry them. The worker runs
 one submission's steps (:mod:`.flow`: read, plan, execute, judge ...); it never
 touches the gradebook (the parent writes it).
 
@@ -26,8 +26,14 @@ RETRIES = 2  # extra attempts after a grader-side failure
 
 
 @lru_cache(maxsize=8)
-def _trusted(course, assignment):
+def _load(course, assignment):
     return trusted.load(course, assignment)
+
+
+def _trusted(task):
+    """The parent's trusted cells, carried by the task (checksums from the gradebook
+    included); loaded from the course only for a task made without them."""
+    return task.trusted if task.trusted is not None else _load(task.course, task.assignment)
 
 
 def digest(path):
@@ -35,15 +41,14 @@ def digest(path):
 
 
 def grade_submission(task):
-    """Grade ``task`` = {course, assignment, student, path, limits, deny, notes}; return a
-    :class:`.result.Result`.
+    """Grade ``task`` (a :class:`.task.Task`); return a :class:`.result.Result`.
 
     Never raises: a grader-side failure is retried (``RETRIES`` times, the last in processes
     started without the zygote), then reported as the grader's, not the student's.
     """
     faults = []
     for attempt in range(RETRIES + 1):
-        limits = dict(task.get("limits", {}))
+        limits = dict(task.limits)
         if attempt == RETRIES:
             limits["fork"] = False  # a fresh interpreter per process: no shared zygote to lose
         try:
@@ -56,7 +61,7 @@ def grade_submission(task):
             result.events.append(f"graded again after a grader-side failure ({faults[-1]}); "
                                  "your work was not the cause")
         return result
-    return failed(task, _trusted(task["course"], task["assignment"]), faults[-1], last)
+    return failed(task, _trusted(task), faults[-1], last)
 
 
 def failed(task, tr, why, trace=""):
@@ -72,8 +77,8 @@ def failed(task, tr, why, trace=""):
 
 
 def _grade(task, limits):
-    tr = _trusted(task["course"], task["assignment"])
-    work = Path(tempfile.mkdtemp(prefix=f"grade-{task['student']}-"))
+    tr = _trusted(task)
+    work = Path(tempfile.mkdtemp(prefix=f"grade-{task.student}-"))
     try:
         return flow.grade(task, tr, Limits(**limits), work)
     finally:

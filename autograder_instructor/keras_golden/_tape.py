@@ -7,7 +7,7 @@ def gradients(tf, loss_fn, sources):
     """Run ``loss_fn()`` under a GradientTape and differentiate its loss.
 
     Inputs:
-    - tf: TensorFlow, from :func:`autograder_instructor.golden.prepare_tensorflow`
+    - tf: TensorFlow, from :func:`autograder_instructor.keras_values.prepare_tensorflow`
     - loss_fn: no arguments; returns the loss (a scalar tensor), or a tuple
       ``(loss, output, ...)`` to keep what the forward pass computed on the way
     - sources: what to differentiate with respect to: tensors (inputs, initial states),

@@ -49,7 +49,7 @@ def _hidden_gradient_norms(tf, keras, x, W, b):
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(404)
     out = {}

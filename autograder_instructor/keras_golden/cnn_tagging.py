@@ -70,7 +70,7 @@ def _masked_loss(tf, keras, mask, z, y):
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(808)
     out = {}

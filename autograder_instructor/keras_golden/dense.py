@@ -8,7 +8,7 @@ ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "softmax")
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     from autograder.keras_bridge import dense_from_keras, dense_to_keras
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(101)

@@ -27,7 +27,7 @@ def optimizer_problem(rng):
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     from autograder.keras_bridge import embedding_to_keras
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(505)

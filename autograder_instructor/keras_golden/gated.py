@@ -161,7 +161,7 @@ def _gru_gradient_values(tf, keras, out, rng):
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(707)
     out = {}

@@ -17,7 +17,7 @@ PAD_CASES = [
 
 
 def generate():
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     from autograder.keras_bridge import rnn_from_keras, rnn_to_keras
     tf, keras = prepare_tensorflow()
     rng = np.random.default_rng(303)

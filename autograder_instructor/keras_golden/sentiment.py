@@ -80,7 +80,7 @@ def describe(func, kind, weights, ids, prefix):
 def generate():
     from solutions.sentiment import KINDS, build_keras_model
 
-    from ..golden import prepare_tensorflow
+    from ..keras_values import prepare_tensorflow
     from autograder.keras_bridge import sentiment_from_keras, sentiment_to_keras
     from ..mutants import mutants_for
     tf, keras = prepare_tensorflow()

@@ -1,7 +1,7 @@
 """Hidden and visible cases of 07_gated's GRU functions (assembled in suites/gated.py)."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from ._base import call_case, rng_for
 from ._lstm import ASSIGNMENT, SHAPES, last_case, ref
 from ._sequences import chain_case
@@ -34,7 +34,7 @@ def step_forward_cases():
     x, h = rng.normal(0, 300, size=(2, 3)), rng.normal(size=(2, 4))
     out.append(case("inputs of size 300 (every gate saturates), warnings count as errors",
                     [x, h, *weights(rng, 3, 4)]))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"gru/{name}/"
         x, h0 = g[k + "x"], g[k + "h0"]
@@ -69,7 +69,7 @@ def forward_cases():
                     {"mask": np.ones((N, T), dtype=bool)}))
     out.append(case("inputs of size 300 (gates saturate), warnings count as errors",
                     [rng.normal(0, 300, size=(2, 4, 3)), *weights(rng, 3, 4)]))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     names = ("h[:, -1] (what return_sequences=False returns)",)
     for name in ("rect", "square"):
         k = f"gru/{name}/"
@@ -104,7 +104,7 @@ def step_backward_cases():
                                       ("gru_step_backward", [rng.normal(size=(4, 5)),
                                                              {"result": [0, 1]}], None)],
                           outputs=STEP_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     k = "gru_step/"
     _, cache = R["gru_step_forward"](g[k + "x"][:, 0], g[k + "h0"], *golden_weights(g, k))
     out.append(call_case(R, "TensorFlow gradients of a Keras GRU step", "gru_step_backward",
@@ -142,7 +142,7 @@ def backward_cases():
                           [("gru_forward", [x, *w], kwargs),
                            ("gru_backward", [rng.normal(size=(4, 7, 4)), {"result": [0, 1]}],
                             None)], outputs=SEQ_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     k = "gru_seq/"
     _, cache = R["gru_forward"](g[k + "x"], *golden_weights(g, k), h0=g[k + "h0"])
     out.append(call_case(R, "TensorFlow gradients of Keras GRU, non-zero initial state",

@@ -1,7 +1,7 @@
 """Hidden and visible cases of 07_gated's LSTM functions (assembled in suites/gated.py)."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.caches import LSTMStepCache
 from ._base import add_hints, call_case, reference_namespace, rng_for
 from ._sequences import chain_case
@@ -47,7 +47,7 @@ def step_forward_cases():
     x, h, c = rng.normal(0, 300, size=(2, 3)), np.zeros((2, 4)), rng.normal(size=(2, 4))
     out.append(case("inputs of size 300 (every gate saturates), warnings count as errors",
                     [x, h, c, *weights(rng, 3, 4)]))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"lstm/{name}/"
         x, W, b, h0, c0 = (g[k + n] for n in ("x", "W", "b", "h0", "c0"))
@@ -86,7 +86,7 @@ def forward_cases():
                     {"mask": np.ones((N, T), dtype=bool)}))
     out.append(case("inputs of size 300 (gates saturate), warnings count as errors",
                     [rng.normal(0, 300, size=(2, 4, 3)), *weights(rng, 3, 4)]))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     names = ("h[:, -1] (what return_sequences=False returns)",
              "cache.c[:, -1] (the cell state return_state=True returns)")
     for name in ("rect", "square"):
@@ -131,7 +131,7 @@ def step_backward_cases():
                                                               rng.normal(size=(4, 5)),
                                                               {"result": [0, 2]}], None)],
                           outputs=STEP_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     k = "lstm_step/"
     _, _, cache = R["lstm_step_forward"](g[k + "x_t"], g[k + "h_prev"], g[k + "c_prev"],
                                          g[k + "W"], g[k + "b"])
@@ -175,7 +175,7 @@ def backward_cases():
                           [("lstm_forward", [x, W, b], init),
                            ("lstm_backward", [rng.normal(size=(4, 7, 4)), {"result": [0, 1]}],
                             None)], outputs=SEQ_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     k = "lstm_seq/"
     _, cache = R["lstm_forward"](g[k + "x"], g[k + "W"], g[k + "b"], h0=g[k + "h0"],
                                  c0=g[k + "c0"])

@@ -1,7 +1,7 @@
 """Checks of 04_bptt: rnn_step_backward, rnn_backward, clip_by_global_norm, hidden_gradient_norms."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.caches import RNNStepCache
 from autograder.cases import Test
 from ._base import add_hints, call_case, reference_namespace, rng_for
@@ -37,7 +37,7 @@ def _step_cases():
                           [("rnn_step_forward", [x_t, h_prev, W, b], None),
                            ("rnn_step_backward", [rng.normal(size=(4, 5)), {"result": [0, 1]}],
                             None)], outputs=STEP_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     cache = RNNStepCache(g["step/x"], g["step/h_prev"], g["step/W"], g["step/b"], g["step/h_next"])
     out.append(call_case(R, "TensorFlow gradients of a Keras SimpleRNN step", "rnn_step_backward",
                          [g["step/dh_next"], cache], outputs=STEP_GRADS,
@@ -77,7 +77,7 @@ def _rnn_backward_cases():
                           [("rnn_forward", [x, W, b], {"h0": h0, "mask": mask}),
                            ("rnn_backward", [rng.normal(size=(3, 7, 4)), {"result": [0, 1]}],
                             None)], outputs=SEQ_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     _, cache = R["rnn_forward"](g["seq/x"], g["seq/W"], g["seq/b"], h0=g["seq/h0"])
     out.append(call_case(R, "TensorFlow gradients of Keras SimpleRNN, non-zero initial state",
                          "rnn_backward", [g["seq/dh"], cache], outputs=SEQ_GRADS,
@@ -122,7 +122,7 @@ def _clip_cases():
     out.append(_clip_case(R, "a single array", [rng.normal(size=(5, 2))], 0.5))
     out.append(_clip_case(R, "all-zero gradients (no division by zero)",
                           [np.zeros((2, 2)), np.zeros(3)], 1.0))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("above", "below"):
         k = f"clip/{name}/"
         arrays = [g[k + f"g{i}"] for i in range(3)]
@@ -140,7 +140,7 @@ def _norms_cases():
         W, b = _weights(rng, H, D, scale=scale / np.sqrt(H))
         out.append(call_case(R, f"N={N}, T={T}, D={D}, H={H}, weight scale {scale}",
                              "hidden_gradient_norms", [x, W, b], outputs=("norms",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for scale in ("0.5", "3.0"):
         k = f"norms/{scale}/"
         out.append(call_case(R, f"TensorFlow gradients through an unrolled Keras SimpleRNNCell, "

@@ -1,7 +1,7 @@
 """Checks of 08_cnn_tagging: Conv1D, global max pooling, temporal dense layer, masked loss."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.cases import Test
 from ..keras_golden.cnn_tagging import CONV_CASES
 from ._base import call_case, reference_namespace, rng_for
@@ -45,7 +45,7 @@ def _conv_forward_cases():
     out.append(call_case(R, 'the cache: Conv1DCache(x, K, b, left, right), even k, "same"',
                          "conv1d_forward", [x, K, b], {"padding": "same"},
                          outputs=("y", "cache")))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name, N, T, D, F, k, padding in CONV_CASES:
         p = f"conv/{name}/"
         out.append(call_case(R, f"Keras Conv1D golden values, {_label(N, T, D, F, k, padding)}",
@@ -67,7 +67,7 @@ def _conv_backward_cases():
                           [("conv1d_forward", [x, K, b], {"padding": "same"}),
                            ("conv1d_backward", [rng.normal(size=(3, 6, 3)), {"result": [0, 1]}],
                             None)], outputs=CONV_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name, N, T, D, F, k, padding in CONV_CASES:
         p = f"conv/{name}/"
         _, cache = R["conv1d_forward"](g[p + "x"], g[p + "K"], g[p + "b"], padding=padding)
@@ -93,7 +93,7 @@ def _pool_forward_cases():
                          outputs=("y", "cache"), keep=("y",)))
     out.append(call_case(R, "ties, and the cache MaxPoolCache(x, y)", "global_max_pool_forward",
                          [_tied(rng, 3, 5, 4)], outputs=("y", "cache")))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("plain", "ties"):
         p = f"pool/{name}/"
         out.append(call_case(R, f"Keras GlobalMaxPooling1D golden values ({name})",
@@ -121,7 +121,7 @@ def _pool_backward_cases():
                            ("global_max_pool_backward", [rng.normal(size=(2, 3)),
                                                          {"result": [0, 1]}], None)],
                           outputs=("dx",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("plain", "ties"):
         p = f"pool/{name}/"
         _, cache = R["global_max_pool_forward"](g[p + "x"])
@@ -146,7 +146,7 @@ def _dense_forward_cases():
                              keep=("y",)))
     out.append(call_case(R, "the cache: TemporalDenseCache(h, W, b)", "temporal_dense_forward",
                          list(_dense_args(rng, 2, 3, 4, 2)), outputs=("y", "cache")))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras Dense on a 3-D input, golden values", "temporal_dense_forward",
                          [g["dense/h"], g["dense/W"], g["dense/b"]], outputs=("y", "cache"),
                          keep=("y",), expected={"y": g["dense/y"]}))
@@ -165,7 +165,7 @@ def _dense_backward_cases():
                            ("temporal_dense_backward", [rng.normal(size=(3, 4, 5)),
                                                         {"result": [0, 1]}], None)],
                           outputs=DENSE_GRADS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     _, cache = R["temporal_dense_forward"](g["dense/h"], g["dense/W"], g["dense/b"])
     out.append(call_case(R, "TensorFlow gradients of Keras Dense on a 3-D input",
                          "temporal_dense_backward", [g["dense/dy"], cache], outputs=DENSE_GRADS,
@@ -203,7 +203,7 @@ def _loss_cases():
     z, y, mask = _loss_inputs(rng, 3, 5, 4, scale=1000.0)
     out.append(call_case(R, "logits of size 1000 (warnings count as errors)",
                          "masked_softmax_cross_entropy", [z, y, mask], outputs=LOSS))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("plain", "extreme"):
         p = f"loss/{name}/"
         out.append(call_case(R, f"Keras SparseCategoricalCrossentropy(from_logits=True) through a "

@@ -1,7 +1,7 @@
 """Checks of 01_dense: nonlinearities, dense_forward, dense_backward."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.cases import Test
 from ._base import call_case, reference_namespace, rng_for
 
@@ -27,7 +27,7 @@ def _elementwise(func, extreme=True):
             z = np.linspace(-1000, 1000, 11)
             out.append(call_case(R, "|z| up to 1000, warnings count as errors", func, [z],
                                  return_args=True))
-        g = golden.load(ASSIGNMENT)
+        g = keras_values.load(ASSIGNMENT)
         out.append(call_case(R, "Keras golden values", func, [g["act/z"]],
                              expected={"y": g[f"act/{func}"]}, return_args=False))
         return out
@@ -41,7 +41,7 @@ def _softmax_cases():
                              [rng.normal(0, 3, size=shape)]))
     rows = np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -999.0], [0.0, 0.0, 0.0]])
     out.append(call_case(R, "logits around +-1000, warnings count as errors", "softmax", [rows]))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras golden values", "softmax", [g["act/z"]],
                          expected={"y": g["act/softmax"]}))
     return out
@@ -65,7 +65,7 @@ def _dense_forward_cases():
     x, W, b = rng.normal(size=(2, 4)), rng.normal(size=(2, 4)), rng.normal(size=2)
     out.append(call_case(R, "the cache with the default activation, 4 -> 2 units",
                          "dense_forward", [x, W, b], outputs=("y", "cache")))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for act in ACTIVATIONS:
         k = f"dense/{act}/"
         out.append(call_case(R, f"Keras Dense golden values, {act}", "dense_forward",
@@ -84,7 +84,7 @@ def _dense_backward_cases():
         dy = rng.normal(size=(n, d_out))
         out.append(call_case(R, f"{act}, batch of {n}, {d_in} -> {d_out}, reference cache",
                              "dense_backward", [dy, cache], outputs=names))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for act in ACTIVATIONS:
         k = f"dense/{act}/"
         _, cache = R["dense_forward"](g[k + "x"], g[k + "W"], g[k + "b"], act)

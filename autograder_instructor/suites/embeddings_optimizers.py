@@ -1,7 +1,7 @@
 """Checks of 05_embeddings_optimizers: embedding_forward/backward and SGD, RMSprop, Adagrad, Adam."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.cases import Test
 from ..keras_golden.embeddings_optimizers import OPTIMIZERS, STEPS
 from ._base import call_case, reference_namespace, rng_for
@@ -43,7 +43,7 @@ def _forward_cases():
     out.append(call_case(R, "the cache: ids and vocab_size = E.shape[0] (ids use only part of E)",
                          "embedding_forward", [np.array([[0, 1], [1, 2]]), rng.normal(size=(6, 2))],
                          outputs=("x", "cache")))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras Embedding golden values", "embedding_forward",
                          [g["emb/ids"], g["emb/E"]], outputs=("x", "cache"), keep=("x",),
                          expected={"x": g["emb/x"]}))
@@ -68,7 +68,7 @@ def _backward_cases():
                           [("embedding_forward", [ids, E], None),
                            ("embedding_backward", [rng.normal(size=(3, 5, 3)), {"result": [0, 1]}],
                             None)], outputs=("dE",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     _, cache = R["embedding_forward"](g["emb/ids"], g["emb/E"])
     out.append(call_case(R, "TensorFlow gradient of a Keras Embedding", "embedding_backward",
                          [g["emb/dx"], cache], outputs=("dE",), expected={"dE": g["emb/dE"]}))
@@ -94,7 +94,7 @@ def _optimizer_cases(cls, configs):
         params, grads = _problem(rng, (("E", (6, 2)), ("W", (2, 5)), ("b", (5,))), steps=3)
         out.append(updates_case(R, "three parameters of different shapes, default arguments",
                                 cls, {}, params, grads, rtol=REFERENCE_RTOL))
-        g = golden.load(ASSIGNMENT)
+        g = keras_values.load(ASSIGNMENT)
         for name, (keras_cls, init) in OPTIMIZERS.items():
             if keras_cls != cls:
                 continue

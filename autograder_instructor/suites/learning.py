@@ -1,7 +1,7 @@
 """Checks of 02_learning: losses, numerical gradients, mini-batches, SGD, a training run."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.cases import Case, Test, expected_from
 from ._base import add_hints, call_case, encode, reference_namespace, rng_for
 
@@ -44,7 +44,7 @@ def _bce_cases():
     y = np.array([[0.0], [1.0], [0.0], [1.0], [1.0]])
     out.append(call_case(R, "probabilities of exactly 0 and 1 (clip them; warnings count as "
                          "errors)", "binary_cross_entropy", [p, y], outputs=("loss",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras golden value, shape (N, 1)", "binary_cross_entropy",
                          [g["bce/p"], g["bce/y"]], outputs=("loss",),
                          expected={"loss": g["bce/loss"]}))
@@ -70,7 +70,7 @@ def _cce_cases():
     y = np.eye(3)[[0, 2, 1]]
     out.append(call_case(R, "probabilities of exactly 0 and 1 (clip them; warnings count as "
                          "errors)", "categorical_cross_entropy", [p, y], outputs=("loss",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras golden value", "categorical_cross_entropy",
                          [g["cce/p"], g["cce/y"]], outputs=("loss",),
                          expected={"loss": g["cce/loss"]}))
@@ -89,7 +89,7 @@ def _sigmoid_xent_cases():
     y = np.array([[1.0], [1.0], [0.0], [0.0], [1.0]])
     out.append(call_case(R, "logits of +-1000 and +-800, warnings count as errors", func,
                          [z, y], outputs=names))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras BinaryCrossentropy(from_logits=True) and TensorFlow's "
                          "gradient", func, [g["sig/z"], g["sig/y"]], outputs=names,
                          expected={"loss": g["sig/loss"], "dz": g["sig/dz"]}))
@@ -107,7 +107,7 @@ def _softmax_xent_cases():
     y = np.eye(3)[[2, 0, 1]]
     out.append(call_case(R, "logits near +-1000, warnings count as errors", func, [z, y],
                          outputs=names))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(call_case(R, "Keras CategoricalCrossentropy(from_logits=True) and TensorFlow's "
                          "gradient", func, [g["smx/z"], g["smx/y"]], outputs=names,
                          expected={"loss": g["smx/loss"], "dz": g["smx/dz"]}))
@@ -199,7 +199,7 @@ def _sgd_cases():
     params = {k: rng.normal(size=s) for k, s in shapes.items()}
     grads = {k: rng.normal(size=shapes[k]) for k in ("b2", "W1", "W2", "b1")}
     out.append(_sgd_case(R, "grads given in another key order than params", params, grads, 0.05))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     out.append(_sgd_case(R, "one step of keras.optimizers.SGD(learning_rate=0.1)",
                          {"W": g["sgd/W"], "b": g["sgd/b"]}, {"W": g["sgd/dW"], "b": g["sgd/db"]},
                          float(g["sgd/learning_rate"]),

@@ -1,7 +1,7 @@
 """Checks of 03_rnn: one step, a whole sequence (initial state, mask), padding, bidirectional."""
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 from autograder.cases import Test
 from ..keras_golden.rnn import PAD_CASES, pad_inputs
 from ._base import call_case, reference_namespace, rng_for
@@ -52,7 +52,7 @@ def _step_cases():
     out.append(call_case(R, "inputs of size 300 (tanh saturates), warnings count as errors",
                          "rnn_step_forward", [x, h, W, b], outputs=("h_next", "cache"),
                          keep=("h_next",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"rnn/{name}/"
         x, W, b, h0 = g[k + "x"][:, 0], g[k + "W"], g[k + "b"], g[k + "h0"]
@@ -93,7 +93,7 @@ def _forward_cases():
                            "given", {}), ("the cache with a mask and a given h0",
                                          {"h0": h0, "mask": mask})]:
         out.append(call_case(R, label, "rnn_forward", [x, W, b], kwargs, outputs=names))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"rnn/{name}/"
         x, W, b = g[k + "x"], g[k + "W"], g[k + "b"]
@@ -120,7 +120,7 @@ def _pad_cases():
     arrays = [np.array(s, dtype=np.int64) for s in seqs[:3]]
     out.append(call_case(R, "NumPy arrays as sequences, maxlen=4", "pad_sequences", [arrays],
                          {"maxlen": 4}, outputs=("padded",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name, _, _ in PAD_CASES:
         seqs, kwargs = pad_inputs(g, name)
         label = ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) or "default arguments"
@@ -141,7 +141,7 @@ def _birnn_cases():
             out.append(call_case(R, f"N={N}, T={T}, D={D}, H={H}, with a mask", "birnn_forward",
                                  [x, W_f, b_f, W_b, b_b], {"mask": _mask(N, T)},
                                  outputs=("out",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     for name in ("rect", "square"):
         k = f"rnn/{name}/"
         args = [g[k + "x"], g[k + "W"], g[k + "b"], g[k + "W_b"], g[k + "b_b"]]

@@ -7,7 +7,7 @@ models are described by the ``keras_model`` probe in the student's own process.
 """
 import numpy as np
 
-from .. import golden
+from .. import keras_values
 
 from autograder import probes
 from autograder.cases import Case, Test, expected_from
@@ -196,7 +196,7 @@ def _forward_cases():
                              "vectors, the other parameters those of seed 2",
                           dict(vocab_size=9, embed_dim=3, hidden_dim=4, seed=2,
                                embeddings=vectors), report=("params",), keep=("params",)))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     p = {k: g[f"rnn/{k}"] for k in ("E", "W", "b", "W_out", "b_out")}
     V, D = p["E"].shape
     out.append(model_case(R, "Keras golden values: the simple_rnn model with the same weights",
@@ -241,7 +241,7 @@ def _gradient_cases():
                           [("loss_and_grads", [ids, y], {})], set_params=params,
                           expected={f"out/0/1/{k}": v for k, v in num.items()},
                           rtol=1e-5, atol=1e-8))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     p = {k: g[f"rnn/{k}"] for k in ("E", "W", "b", "W_out", "b_out")}
     V, D = p["E"].shape
     expected = {"out/0/0": g["rnn/loss"], **{f"out/0/1/{k}": g[f"rnn/d{k}"] for k in p}}
@@ -302,7 +302,7 @@ def _training_cases():
                           dict(vocab_size=V, embed_dim=D, hidden_dim=H),
                           [("evaluate", [random_ids(rng, 300, 6, V), rng.integers(0, 2, 300)], {}),
                            ("predict", [random_ids(rng, 7, 6, V)], {})], set_params=params))
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     p = {k: g[f"agree/{k}"] for k in ("E", "W", "b", "W_out", "b_out")}
     V, D = p["E"].shape
     from ..keras_golden.sentiment import AGREE
@@ -379,7 +379,7 @@ def _keras_name(key):
 def keras_case(kind, source="keras"):
     """The keras_model case of one kind; ``source="visible"`` is the visible check's own."""
     from ..keras_golden.sentiment import KERAS_SIZES
-    g = golden.load(ASSIGNMENT)
+    g = keras_values.load(ASSIGNMENT)
     prefix = f"{source}/{kind}/"
     weights = sorted((k for k in g if k.startswith(prefix + "w")), key=lambda k: int(k[len(prefix) + 1:]))
     arrays = {f"w{j}": g[k] for j, k in enumerate(weights)}
