@@ -179,12 +179,13 @@ def secrets(release=(), modules=None):
     public_text = _norm("\n".join([(PACKAGE / f"{m}.py").read_text()
                                    for m in layout.public_modules(PACKAGE)]
                                   + [p.read_text() for p in sorted(AUTHORING.glob("*/*.py"))]))
-    for info in pkgutil.iter_modules(suites.__path__):
-        path = Path(info.module_finder.path, f"{info.name}.py")
+    folder = Path(suites.__file__).parent
+    for path in sorted(folder.rglob("*.py")):  # every module, a suite's sub-package's too
         for number, line in _code_lines(path):
             if len(line) < MIN_LINE_CHARS or line in public_text:
                 continue
-            found.texts.append((f"line {number} of autograder_instructor/suites/{path.name}", line))
+            found.texts.append((f"line {number} of autograder_instructor/suites/"
+                                f"{path.relative_to(folder).as_posix()}", line))
     for nb in sorted(SOURCE.glob("*/*.ipynb")):
         for cell in json.loads(nb.read_text())["cells"]:
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]

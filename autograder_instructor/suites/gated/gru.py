@@ -1,11 +1,11 @@
-"""Hidden and visible cases of 07_gated's GRU functions (assembled in suites/gated.py)."""
+"""Hidden and visible cases of 07_gated's GRU functions (assembled in suites/gated/__init__.py)."""
 import numpy as np
 
-from .. import keras_values
-from ._base import call_case, rng_for
-from ._lstm import ASSIGNMENT, SHAPES, last_case, ref
-from ._sequences import chain_case
-from .rnn import _mask
+from ... import keras_values
+from .._base import call_case, rng_for
+from .lstm import ASSIGNMENT, SHAPES, last_case, ref
+from .._sequences import chain_case
+from ..rnn import _mask
 
 STEP_GRADS = ("dx_t", "dh_prev", "dWx", "dWh", "dbx", "dbh")
 SEQ_GRADS = ("dx", "dh0", "dWx", "dWh", "dbx", "dbh")

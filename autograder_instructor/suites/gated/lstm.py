@@ -1,11 +1,12 @@
-"""Hidden and visible cases of 07_gated's LSTM functions (assembled in suites/gated.py)."""
+"""Hidden and visible cases of 07_gated's LSTM functions (assembled in suites/gated/__init__.py)."""
 import numpy as np
 
-from .. import keras_values
 from autograder.caches import LSTMStepCache
-from ._base import add_hints, call_case, reference_namespace, rng_for
-from ._sequences import chain_case
-from .rnn import _mask
+
+from ... import keras_values
+from .._base import add_hints, call_case, reference_namespace, rng_for
+from .._sequences import chain_case
+from ..rnn import _mask
 
 ASSIGNMENT = "07_gated"
 SOLUTIONS = ("solutions.lstm", "solutions.gru")
