@@ -3,7 +3,7 @@ import numpy as np
 
 from autograder_instructor import golden, keras_values
 from autograder_instructor.keras_golden.embeddings_optimizers import OPTIMIZERS, STEPS
-from autograder_instructor.mutants.embeddings_optimizers import AdamEpsilonOnCorrectedRoot
+from autograder_instructor.mutants.optimizers import AdamEpsilonOnCorrectedRoot
 from autograder_instructor.suites.embeddings_optimizers import ASSIGNMENT, KERAS_RTOL
 from solutions import optimizers
 
