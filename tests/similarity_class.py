@@ -11,6 +11,8 @@ it is. Copies are derived from a source student's code by the transformations a 
 import random
 import re
 
+from autograder.build import COURSE
+
 WORDS = ("compute", "get", "apply", "take", "form", "build", "find", "work out", "evaluate",
          "calculate", "do", "make", "handle", "use", "grab")
 THINGS = ("the gradient", "the output", "this part", "the values", "the shift", "each row",
@@ -339,7 +341,7 @@ def planted_class(n_independent=24, n_canonical=6, seed=0):
     return students, planted
 
 
-def notebook(funcs, course="course"):
+def notebook(funcs, course=COURSE):
     """A submitted 01_dense notebook holding ``funcs``: the course's setup cell, then one
     solution cell per function (as a student's notebook has them)."""
     import nbformat
@@ -354,7 +356,7 @@ def notebook(funcs, course="course"):
     return nb
 
 
-def grade_in_process(funcs, course="course"):
+def grade_in_process(funcs, course=COURSE):
     """A grading Result of ``funcs`` judged as ``rnn-course grade`` judges (hidden cases
     included), run in this process: for our own synthetic code only, never a student's."""
     import numpy as np

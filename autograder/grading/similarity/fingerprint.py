@@ -160,9 +160,8 @@ def _prints(source):
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return set()
-    return {re.sub(r"\s+", "", ast.get_source_segment(source, n) or "")
-            for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-            and n.func.id == "print"}
+    return {ast.unparse(n) for n in ast.walk(tree)  # its layout normalised, its text kept
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"}
 
 
 def fragment(source, kept=frozenset(), common=frozenset()):
