@@ -14,6 +14,7 @@ class Similarity:
     calibration: object  # score.Calibration: the class's usual and high pair
     behaviour: bool  # whether grading results gave the behaviour signal
     skipped: dict = field(default_factory=dict)  # student -> why their notebook was not read
+    cohort: object = None  # cohort.Cohort: every pair's per-function matches
 
     @property
     def n_pairs(self):
@@ -41,9 +42,9 @@ def prepared(info):
     return info
 
 
-def analyse(info, notebooks, results=None):
-    """The :class:`Similarity` of ``notebooks`` = {student: path or notebook node or list of
-    code-cell sources}; ``results`` = {student: Result or its JSON} from grading, if any."""
+def read_all(info, notebooks):
+    """({student: {func: Fragment}}, {student: why not read}) of ``notebooks`` = {student:
+    path or notebook node or list of code-cell sources}."""
     info = prepared(info)
     fragments, skipped = {}, {}
     for student, nb in sorted(notebooks.items()):
@@ -57,8 +58,21 @@ def analyse(info, notebooks, results=None):
                     continue
             sources = regions.student_sources(nb, info.locked)
         fragments[student] = fragments_of(info, sources)
+    return fragments, skipped
+
+
+def compare(info, fragments, results=None, skipped=None):
+    """The :class:`Similarity` of the class's ``fragments``; ``results`` = {student: Result
+    or its JSON} from grading, if any."""
+    info = prepared(info)
     marks = {s: behaviour.marks_by_cell(r) for s, r in (results or {}).items() if s in fragments}
     found = cohort.build(fragments, info.baseline_fragments, info.functions)
     pairs, calibration = score.score_pairs(found, marks)
     return Similarity(info.assignment, info.functions, sorted(fragments), fragments, pairs,
-                      calibration, bool(results), skipped)
+                      calibration, bool(marks), skipped or {}, found)
+
+
+def analyse(info, notebooks, results=None):
+    """:func:`read_all` then :func:`compare`."""
+    fragments, skipped = read_all(info, notebooks)
+    return compare(info, fragments, results, skipped)

@@ -36,8 +36,13 @@ class FunctionMatch:
     evidence: float = 0.0  # the rare material shared, in nats (see :func:`rarity`)
     tokens: float = 0.0  # share of token fingerprints
     shapes: float = 0.0  # share of AST shapes
-    shared_tokens: set = field(default_factory=set)  # for highlighting
-    shared_shapes: set = field(default_factory=set)
+    token_groups: list = field(default_factory=list)  # lists of shared hashes (highlighting)
+    shape_groups: list = field(default_factory=list)
+
+    @property
+    def shared(self):
+        """Every fingerprint (token or shape) the pair shares in this function."""
+        return set().union(*self.token_groups, *self.shape_groups)
 
     @property
     def weight(self):
@@ -55,7 +60,8 @@ class Cohort:
 
 
 def _index(sets, n):
-    """{pair: [shared evidence, shared hashes]} and {student: own evidence} for one kind.
+    """{pair: [shared evidence, [shared groups' hashes]]} and {student: own evidence} for one
+    kind.
 
     Fingerprints held by exactly the same students come from one choice (one way of writing
     a statement gives a dozen k-grams), so they are counted once, as a *group*: its rarity
@@ -78,9 +84,9 @@ def _index(sets, n):
             continue
         for i, a in enumerate(who):
             for b in who[i + 1:]:
-                entry = shared.setdefault((a, b), [0.0, set()])
+                entry = shared.setdefault((a, b), [0.0, []])
                 entry[0] += w
-                entry[1].update(hashes)
+                entry[1].append(hashes)  # the group's own list, not a copy: pairs are many
     return shared, own
 
 
@@ -110,13 +116,13 @@ def build(fragments, baseline, functions):
             m = FunctionMatch(func)
             shares = []
             for shared, own in kinds:
-                weight, hashes = shared.get(pair, (0.0, set()))
+                weight, _ = shared.get(pair, (0.0, None))
                 shares.append(min(1.0, weight / (min(own[pair[0]], own[pair[1]]) or 1.0)))
                 m.evidence += weight / 2
             m.tokens, m.shapes = shares
             m.share = sum(shares) / 2
-            m.shared_tokens = kinds[0][0].get(pair, (0, set()))[1]
-            m.shared_shapes = kinds[1][0].get(pair, (0, set()))[1]
+            m.token_groups = kinds[0][0].get(pair, (0, []))[1]
+            m.shape_groups = kinds[1][0].get(pair, (0, []))[1]
             matches.setdefault(pair, {})[func] = m
     return Cohort(len(students), matches, _traces(fragments, baseline))
 

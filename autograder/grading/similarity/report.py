@@ -107,7 +107,7 @@ def _pair_section(similarity, pair, index):
         fb = similarity.fragments[b].get(m.func)
         if fa is None or fb is None:
             continue
-        hashes = m.shared_tokens | m.shared_shapes
+        hashes = m.shared
         parts.append(f"<h3>{e(m.func)}: {m.share:.0%} of the rarer code shared "
                      f"(tokens {m.tokens:.0%}, structure {m.shapes:.0%})</h3>"
                      f'<div class="side"><div><h4>{e(a)}</h4>{_code(fa, hashes)}</div>'
