@@ -2,10 +2,11 @@
 share counts much.
 
 For each graded function, an inverted index maps every fingerprint (not in the baseline)
-to the students who have it; only fingerprints held by few students are indexed, so the
-candidate pairs come from short posting lists instead of comparing every pair. A shared
-fingerprint weighs by its rarity in the class (:func:`rarity`): a fragment every third
-student writes (the notebook's hint written out) weighs almost nothing.
+to the students who have it. Fingerprints held by exactly the same students come from one
+choice, so they form one *group*; a group weighs by its rarity in the class
+(:func:`rarity`: a fragment half the class writes weighs nothing and is not indexed) and,
+a little, by its length. The index is a student-by-group matrix ``X`` and the evidence
+every pair shares is one product, ``X diag(w) X^T``: no pair is compared one by one.
 
 For each function a pair gets the rare material it shares (its *evidence*, in nats) and
 the *share* of the smaller region's rare material that is (so padding a copy with dead
@@ -14,8 +15,11 @@ code does not hide it); :mod:`.score` calibrates these against the class's pairs
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 COMMON = 0.5  # a fragment half the class writes says nothing about a pair: not indexed
 TRACE_HOLDERS = 2  # a comment, identifier or print two students alone share is a trace
+KINDS = ("tokens", "shapes")
 
 
 def rarity(holders, n):
@@ -36,13 +40,7 @@ class FunctionMatch:
     evidence: float = 0.0  # the rare material shared, in nats (see :func:`rarity`)
     tokens: float = 0.0  # share of token fingerprints
     shapes: float = 0.0  # share of AST shapes
-    token_groups: list = field(default_factory=list)  # lists of shared hashes (highlighting)
-    shape_groups: list = field(default_factory=list)
-
-    @property
-    def shared(self):
-        """Every fingerprint (token or shape) the pair shares in this function."""
-        return set().union(*self.token_groups, *self.shape_groups)
+    shared: set = field(default_factory=set)  # the rare fingerprints shared (highlighting)
 
     @property
     def weight(self):
@@ -53,78 +51,94 @@ class FunctionMatch:
 
 @dataclass
 class Cohort:
-    """Per function: who has which fingerprints; per pair: what they share."""
-    n: int
-    matches: dict  # (a, b) -> {func: FunctionMatch}, only pairs sharing something rare
+    """The class's students, and per function the matrices of what each pair shares."""
+    students: list
+    functions: list
+    evidence: dict  # func -> n x n array: rare material shared (nats), tokens and shapes averaged
+    shares: dict  # func -> {kind: n x n array of shares}
+    common: dict  # func -> set of fingerprints too common (or given) to count
+    fragments: dict  # student -> {func: Fragment}
     traces: dict  # (a, b) -> [text of a shared surface trace]
 
+    @property
+    def n(self):
+        return len(self.students)
 
-def _index(sets, n):
-    """{pair: [shared evidence, [shared groups' hashes]]} and {student: own evidence} for one
-    kind.
+    def weights(self):
+        """F x n x n: each function's ``share * evidence`` for every pair."""
+        return np.stack([(self.shares[f]["tokens"] + self.shares[f]["shapes"]) / 2
+                         * self.evidence[f] for f in self.functions]) if self.functions else \
+            np.zeros((0, self.n, self.n))
 
-    Fingerprints held by exactly the same students come from one choice (one way of writing
-    a statement gives a dozen k-grams), so they are counted once, as a *group*: its rarity
-    times ``log2(1 + its size)`` (a long passage only two students share weighs more than a
-    short one, but not twenty times more)."""
+    def matches(self, a, b):
+        """[FunctionMatch] of students ``a`` and ``b`` (indices), most alike first."""
+        out = []
+        for f in self.functions:
+            if not self.evidence[f][a, b]:
+                continue
+            m = FunctionMatch(f, evidence=float(self.evidence[f][a, b]),
+                              tokens=float(self.shares[f]["tokens"][a, b]),
+                              shapes=float(self.shares[f]["shapes"][a, b]))
+            m.share = (m.tokens + m.shapes) / 2
+            fa = self.fragments[self.students[a]][f]
+            fb = self.fragments[self.students[b]][f]
+            for kind in KINDS:
+                m.shared |= (getattr(fa, kind).keys() & getattr(fb, kind).keys()) - self.common[f]
+            out.append(m)
+        return sorted(out, key=lambda m: -m.weight)
+
+
+def _index(sets, n_total):
+    """(evidence, shares, common) of one kind of fingerprint for one function: ``sets`` =
+    {row: set of hashes} for the students who wrote it; n_total x n_total arrays."""
+    n = len(sets)
     holders = {}
-    for student, hashes in sets.items():
+    for row, hashes in sets.items():
         for h in hashes:
-            holders.setdefault(h, []).append(student)
+            holders.setdefault(h, []).append(row)
     groups = {}
     for h, who in holders.items():
-        groups.setdefault(tuple(sorted(who)), []).append(h)
-    own = dict.fromkeys(sets, 0.0)
-    shared = {}
+        groups.setdefault(tuple(who), []).append(h)
+    own = np.zeros(n_total)
+    indexed, weights, common = [], [], set()
     for who, hashes in groups.items():
         w = rarity(len(who), n) * math.log2(1 + len(hashes))
-        for s in who:
-            own[s] += w
-        if len(who) < 2 or w <= 0:  # common: not indexed, so posting lists stay short
-            continue
-        for i, a in enumerate(who):
-            for b in who[i + 1:]:
-                entry = shared.setdefault((a, b), [0.0, []])
-                entry[0] += w
-                entry[1].append(hashes)  # the group's own list, not a copy: pairs are many
-    return shared, own
-
-
-def quantile(values, total, q):
-    """The q-quantile of ``values`` padded with zeros to ``total`` values."""
-    if total <= 0:
-        return 0.0
-    rank = int(q * (total - 1))
-    zeros = total - len(values)
-    if rank < zeros:
-        return 0.0
-    return sorted(values)[rank - zeros]
+        own[list(who)] += w
+        if w <= 0:
+            common.update(hashes)
+        elif len(who) > 1:
+            indexed.append(who)
+            weights.append(w)
+    x = np.zeros((n_total, len(indexed)))
+    for g, who in enumerate(indexed):
+        x[list(who), g] = 1.0
+    evidence = (x * np.asarray(weights)) @ x.T
+    np.fill_diagonal(evidence, 0.0)
+    smaller = np.minimum.outer(own, own)
+    share = np.minimum(1.0, np.divide(evidence, smaller, out=np.zeros_like(evidence),
+                                      where=smaller > 0))
+    return evidence, share, common
 
 
 def build(fragments, baseline, functions):
     """The :class:`Cohort` of ``fragments`` = {student: {func: Fragment}}; ``baseline`` =
     {func: [Fragment]} of what the class was given or may share."""
     students = sorted(fragments)
-    matches = {}
+    n = len(students)
+    evidence, shares, common = {}, {}, {}
     for func in functions:
-        given_tokens = set().union(*(f.tokens for f in baseline.get(func, [])))
-        given_shapes = set().union(*(f.shapes for f in baseline.get(func, [])))
-        have = [s for s in students if func in fragments[s]]
-        kinds = [_index({s: set(fragments[s][func].tokens) - given_tokens for s in have}, len(have)),
-                 _index({s: set(fragments[s][func].shapes) - given_shapes for s in have}, len(have))]
-        for pair in kinds[0][0].keys() | kinds[1][0].keys():
-            m = FunctionMatch(func)
-            shares = []
-            for shared, own in kinds:
-                weight, _ = shared.get(pair, (0.0, None))
-                shares.append(min(1.0, weight / (min(own[pair[0]], own[pair[1]]) or 1.0)))
-                m.evidence += weight / 2
-            m.tokens, m.shapes = shares
-            m.share = sum(shares) / 2
-            m.token_groups = kinds[0][0].get(pair, (0, []))[1]
-            m.shape_groups = kinds[1][0].get(pair, (0, []))[1]
-            matches.setdefault(pair, {})[func] = m
-    return Cohort(len(students), matches, _traces(fragments, baseline))
+        evidence[func] = np.zeros((n, n))
+        shares[func], common[func] = {}, set()
+        for kind in KINDS:
+            given = set().union(*(getattr(f, kind) for f in baseline.get(func, [])))
+            sets = {i: set(getattr(fragments[s][func], kind)) - given
+                    for i, s in enumerate(students) if func in fragments[s]}
+            e, share, too_common = _index(sets, n)
+            evidence[func] += e / 2
+            shares[func][kind] = share
+            common[func] |= too_common | given
+    return Cohort(students, list(functions), evidence, shares, common, fragments,
+                  _traces(fragments, baseline))
 
 
 def _traces(fragments, baseline):

@@ -16,7 +16,7 @@ evidence would (``1 - (1 - code)(1 - behaviour)(1 - traces)``); either alone rea
 from dataclasses import dataclass, field
 
 from .behaviour import class_counts, pair_behaviour, rare_pairs
-from .cohort import quantile
+import numpy as np
 
 LIKELY = 0.7
 REVIEW = 0.4
@@ -48,24 +48,29 @@ class Calibration:
     high: float
 
     def code(self, x):
+        """The code score in [0, 1] of code evidence ``x`` (a number or an array)."""
         spread = max(self.high - self.usual, 1.0)  # a class of clones has no spread: 1 nat
-        return min(1.0, max(0.0, ((x - self.usual) / spread - 1.0) / SPREADS))
+        return np.clip(((x - self.usual) / spread - 1.0) / SPREADS, 0.0, 1.0)
 
 
 def verdict(score):
     return VERDICTS[0] if score >= LIKELY else VERDICTS[1] if score >= REVIEW else VERDICTS[2]
 
 
-def code_evidence(functions):
-    """The pair's code evidence from its FunctionMatch list (most alike first)."""
-    return sum(m.weight for m in functions[:2])
+def code_evidence(weights):
+    """n x n: every pair's code evidence, its two most alike functions' weights summed
+    (``weights`` is F x n x n, see :meth:`.cohort.Cohort.weights`)."""
+    if len(weights) == 0:
+        return np.zeros(weights.shape[1:])
+    return np.sort(weights, axis=0)[-2:].sum(axis=0)
 
 
-def calibrate(cohort):
-    values = [code_evidence(sorted(ms.values(), key=lambda m: -m.weight))
-              for ms in cohort.matches.values()]
-    total = cohort.n * (cohort.n - 1) // 2
-    return Calibration(quantile(values, total, 0.5), quantile(values, total, 0.95))
+def calibrate(evidence):
+    """The class's usual pair and its 95th percentile, over every pair (zeros included)."""
+    values = evidence[np.triu_indices(len(evidence), 1)]
+    if not len(values):
+        return Calibration(0.0, 0.0)
+    return Calibration(*(float(v) for v in np.quantile(values, [0.5, 0.95], method="lower")))
 
 
 def _traces_score(traces):
@@ -98,21 +103,27 @@ def score_pairs(cohort, marks=None):
     {student: behaviour.marks_by_cell} from the grading run, or None for code only."""
     marks = marks or {}
     counts = class_counts(marks)
-    calibration = calibrate(cohort)
+    evidence = code_evidence(cohort.weights())
+    calibration = calibrate(evidence)
+    code = calibration.code(evidence)
+    index = {s: i for i, s in enumerate(cohort.students)}
+    rows, cols = np.nonzero(np.triu(code, 1))
+    candidates = {(cohort.students[i], cohort.students[j]) for i, j in zip(rows, cols)}
+    candidates |= set(cohort.traces) | rare_pairs(marks, cohort.n)
     out = []
-    for a, b in set(cohort.matches) | set(cohort.traces) | rare_pairs(marks, cohort.n):
-        functions = sorted(cohort.matches.get((a, b), {}).values(), key=lambda m: -m.weight)
-        code = calibration.code(code_evidence(functions))
+    for a, b in candidates:
+        i, j = index[a], index[b]
         behaviour = pair_behaviour(marks.get(a, {}), marks.get(b, {}), counts, cohort.n) \
             if a in marks and b in marks else []
         b_score = BEHAVIOUR_WEIGHT * max((s.strength for s in behaviour), default=0.0)
         traces = sorted(cohort.traces.get((a, b), []))
-        total = 1 - (1 - code) * (1 - b_score) * (1 - _traces_score(traces))
-        if code < REVIEW:  # without code alike, at most "review"
+        total = 1 - (1 - code[i, j]) * (1 - b_score) * (1 - _traces_score(traces))
+        if code[i, j] < REVIEW:  # without code alike, at most "review"
             total = min(total, LIKELY - 0.01)
-        total = round(min(1.0, total), 4)
+        total = round(min(1.0, float(total)), 4)
         if total <= 0:
             continue
+        functions = cohort.matches(i, j)
         out.append(Pair(a, b, total, verdict(total), _evidence(functions, behaviour, traces),
-                        functions, behaviour, traces, round(code, 4)))
+                        functions, behaviour, traces, round(float(code[i, j]), 4)))
     return sorted(out, key=lambda p: (-p.score, p.student_a, p.student_b)), calibration
