@@ -100,3 +100,46 @@ def test_the_command_without_grading_results_compares_code_only(tmp_path, capsys
                  str(tmp_path / "out"), "--course", str(sc.COURSE)]) == 0
     printed = capsys.readouterr().out
     assert "code only" in printed and "copy / s3" in printed
+
+
+def test_the_grade_step_writes_the_report_and_a_bad_notebook_stops_nothing(tmp_path):
+    """Does the Similarity step of `rnn-course grade` write pairs.csv and report.html from the
+    run's own results, skip a notebook whose code is absurdly nested or not Python (saying
+    so), stay silent with --no-similarity, and print (not raise) when it cannot work?"""
+    import io
+
+    from autograder.grading.collect import Collection, Submission
+    from autograder.grading.context import Context
+    from autograder.grading.pipeline import Similarity
+
+    students = {f"s{i}": sc.independent(900 + i) for i in range(6)}
+    students["copy"] = dict(students["s2"])
+    paths = _write_class(tmp_path / "lms", students)
+    deep = sc.notebook({"relu": "def relu(z):\n    return " + "-" * 5000 + "z\n"})
+    nbformat.write(deep, tmp_path / "lms" / "deep_dense.ipynb")
+    (tmp_path / "lms" / "junk_dense.ipynb").write_text("not json")
+    paths.update({"deep": tmp_path / "lms" / "deep_dense.ipynb",
+                  "junk": tmp_path / "lms" / "junk_dense.ipynb"})
+    collection = Collection([Submission(s, p) for s, p in paths.items()])
+    results = [sc.grade_in_process(f) for f in students.values()]
+    for r, s in zip(results, students):
+        r.student = s
+
+    def run(flag, course=sc.COURSE, out=tmp_path / "out"):
+        stream = io.StringIO()
+        ctx = Context({"similarity": flag, "results": results, "collection": collection,
+                       "course": course, "assignment": "01_dense", "out": out,
+                       "stream": stream})
+        ctx.run(Similarity())
+        return ctx["similarity_report"], stream.getvalue()
+
+    assert run(False, out=tmp_path / "off") == (None, "")
+    assert not (tmp_path / "off").exists()
+    path, printed = run(True)
+    assert path == tmp_path / "out" / "report.html" and path.exists()
+    assert "copy / s2" in printed  # flagged (in a class of 7 the yardstick is short)
+    page = path.read_text()
+    assert "deep: its code could not be compared (RecursionError)" in page
+    assert "junk: the file is not valid JSON" in page
+    path, printed = run(True, course=tmp_path / "no-course", out=tmp_path / "out2")
+    assert path is None and "could not be written" in printed

@@ -57,7 +57,10 @@ def read_all(info, notebooks):
                     skipped[student] = why
                     continue
             sources = regions.student_sources(nb, info.locked)
-        fragments[student] = fragments_of(info, sources)
+        try:
+            fragments[student] = fragments_of(info, sources)
+        except (RecursionError, MemoryError, ValueError) as exc:  # absurdly nested code
+            skipped[student] = f"its code could not be compared ({type(exc).__name__})"
     return fragments, skipped
 
 
