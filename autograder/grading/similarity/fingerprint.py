@@ -133,32 +133,36 @@ def _shape(node, kept, out):
     return h, size
 
 
-def shapes(source, kept=frozenset()):
-    """{hash: (first line, last line)} of the region's AST subtrees (empty if it does not parse)."""
+def _parsed(source):
+    """The region's AST, or None when it does not parse (what the tokens saw still counts)."""
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError):
-        return {}
+        return None
+
+
+def shapes(tree, kept=frozenset()):
+    """{hash: (first line, last line)} of the AST's subtrees (empty without a tree)."""
     out = {}
-    _shape(tree, kept, out)
+    if tree is not None:
+        _shape(tree, kept, out)
     return out
 
 
-def _chosen_names(source):
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+def _parameters(tree):
+    return {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
+            for a in n.args + n.kwonlyargs + n.posonlyargs}
+
+
+def _chosen_names(tree):
+    if tree is None:
         return set()
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    names |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
-              for a in n.args + n.kwonlyargs + n.posonlyargs}
-    return names
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and
+            isinstance(n.ctx, ast.Store)} | _parameters(tree)
 
 
-def _prints(source):
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+def _prints(tree):
+    if tree is None:
         return set()
     return {ast.unparse(n) for n in ast.walk(tree)  # its layout normalised, its text kept
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"}
@@ -168,12 +172,13 @@ def fragment(source, kept=frozenset(), common=frozenset()):
     """The :class:`Fragment` of a region; ``kept`` are names every student was given,
     ``common`` every name the starter and reference use (not unusual in anyone's code)."""
     stream, comments = normalised(source, kept)
-    frag = Fragment(source, winnow(stream), shapes(source, kept))
+    tree = _parsed(source)
+    frag = Fragment(source, winnow(stream), shapes(tree, kept))
     frag.comments = {re.sub(r"\s+", " ", c.lstrip("#").strip().lower()) for c, _ in comments}
     frag.comments = {c for c in frag.comments if len(c) >= 12}  # "# (N, out)" is everyone's
-    frag.identifiers = {n for n in _chosen_names(source) if len(n) >= 4 and n not in kept
+    frag.identifiers = {n for n in _chosen_names(tree) if len(n) >= 4 and n not in kept
                         and n not in common}
-    frag.prints = _prints(source)
+    frag.prints = _prints(tree)
     return frag
 
 
@@ -182,15 +187,9 @@ def given_names(baseline_sources):
     are in fingerprints since every student was given them; and every name the starter,
     reference and known mistakes use, which is nobody's unusual identifier."""
     kept, common = set(), set()
-    for source in baseline_sources:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            continue
+    for tree in filter(None, map(_parsed, baseline_sources)):
         kept |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
         kept |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and
                  isinstance(n.ctx, ast.Load) and n.id[:1].isupper()}
-        common |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-        common |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
-                   for a in n.args + n.kwonlyargs + n.posonlyargs}
+        common |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | _parameters(tree)
     return kept, common | kept
