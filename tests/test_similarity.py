@@ -104,8 +104,8 @@ def test_an_unexplained_shared_wrong_output_is_strong_and_a_named_one_weak():
 
 
 def test_wrong_outputs_equal_to_many_digits_share_a_mark_and_others_do_not():
-    """Is the mark of a wrong output the same for outputs equal to about nine digits, and
-    different once they differ in the sixth?"""
+    """Is the mark of a wrong output the same for outputs equal to about nine digits,
+    different once they differ in the sixth, and never an exception inside judging?"""
     import numpy as np
     from autograder.cases import Case
     case = Case("c", "f", {}, {}, {"out": np.zeros(3)})
@@ -116,6 +116,14 @@ def test_wrong_outputs_equal_to_many_digits_share_a_mark_and_others_do_not():
         case, {"out": x * (1 + 1e-6)})
     assert behaviour.wrong_output(case, {"error": "error:ValueError: x"}) is None
     assert behaviour.wrong_output(case, {"out": np.array([np.nan, np.inf, 1.0])})
+
+    class Undigestible:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("no")
+
+    assert behaviour.wrong_output(case, {"out": Undigestible()}) is None  # never raises
+    assert behaviour.wrong_output(case, {"out": "tuple:3"}) != behaviour.wrong_output(
+        case, {"out": "list:3"})
 
 
 def test_surface_traces_identical_comments_unusual_identifiers_debug_prints():

@@ -47,12 +47,16 @@ def _quantised(value):
 def wrong_output(case, actual):
     """The mark of a hidden case a student got wrong: ``digest`` or ``digest:k`` when the
     case's k-th known mistake gives the same outputs; None for an error (a raised exception
-    is not an output two students can share by chance only)."""
+    is not an output two students can share by chance only). Never raises: it runs inside
+    the judging of a grade cell."""
     if not isinstance(actual, dict) or "error" in actual:
         return None
     h = hashlib.blake2b(digest_size=6)
-    for key in sorted(case.expected):
-        h.update(key.encode() + b"=" + _quantised(actual.get(key, "missing")) + b";")
+    try:
+        for key in sorted(case.expected):
+            h.update(key.encode() + b"=" + _quantised(actual.get(key, "missing")) + b";")
+    except Exception:  # an output nobody can digest: no mark, and the grade is untouched
+        return None
     mark = h.hexdigest()
     for k, (_, wrong) in enumerate(case.hints):
         try:
