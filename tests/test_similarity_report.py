@@ -143,3 +143,20 @@ def test_the_grade_step_writes_the_report_and_a_bad_notebook_stops_nothing(tmp_p
     assert "junk: the file is not valid JSON" in page
     path, printed = run(True, course=tmp_path / "no-course", out=tmp_path / "out2")
     assert path is None and "could not be written" in printed
+
+
+def test_grade_runs_the_similarity_step_unless_told_not_to():
+    """Does `rnn-course grade` end with the similarity step by default, and does
+    --no-similarity reach the run's inputs as off?"""
+    import argparse
+
+    from autograder.grading import command, pipeline
+    from autograder.grading.inputs import Inputs
+
+    parser = argparse.ArgumentParser()
+    command.add_parser(parser.add_subparsers())
+    on = Inputs.given(**command._inputs(parser.parse_args(["grade", "01_dense", "sub"])))
+    off = Inputs.given(**command._inputs(parser.parse_args(
+        ["grade", "01_dense", "sub", "--no-similarity"])))
+    assert on.similarity is True and off.similarity is False
+    assert type(pipeline.STEPS[-1]).__name__ == "Similarity"
