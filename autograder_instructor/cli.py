@@ -10,6 +10,7 @@ COMMANDS = [
     "autograder_instructor.bundle",
     "autograder_instructor.lectures",
     "autograder_instructor.grading.command",
+    "autograder_instructor.grading.similarity.command",
 ]
 
 

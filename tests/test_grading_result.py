@@ -37,7 +37,8 @@ def test_a_journal_line_in_the_untyped_format_loads(tmp_path):
     ada = journal.done("ada", "ab12:{}")
     assert isinstance(ada, Result) and isinstance(ada.grades[0], CellGrade)
     assert ada.to_json() == {**{k: v for k, v in GRADED.items() if k != "order"},
-                             "grader_failure": "", "traceback": "", "set_aside": False}
+                             "grader_failure": "", "traceback": "", "set_aside": False,
+                             "grades": [{**GRADED["grades"][0], "wrong": {}}]}  # new default
     assert journal.done("ada", "other") is None
     assert journal.done("ben", "k").set_aside and journal.done("ben", "k").seconds_checks == 0.0
 

@@ -24,6 +24,9 @@ def _grade(args):
           f"feedback:  {out / 'feedback'}/<student>.html (and, for exchange submissions, "
           f"{course / 'feedback'}/<student>/{args.assignment}/ for nbgrader release_feedback)\n"
           f"histogram: {out / 'histogram.png'}")
+    if ctx["similarity_report"]:
+        print(f"similarity: {ctx['similarity_report']} (evidence to review, see the "
+              "instructor guide)")
     return 0
 
 
@@ -35,7 +38,8 @@ def _inputs(args):
                     processes=args.processes, sandbox=not args.no_sandbox)
     return dict(assignment=args.assignment, submissions=args.submissions, db_url=args.db,
                 out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
-                force=args.force, quiet=args.quiet, roster=args.roster)
+                force=args.force, quiet=args.quiet, roster=args.roster,
+                similarity=not args.no_similarity)
 
 
 def _check(args):
@@ -82,6 +86,8 @@ def add_parser(sub):
     p.add_argument("--force", action="store_true", help="regrade students already graded")
     p.add_argument("--scheduler", help="a dask.distributed scheduler address to grade on")
     p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.add_argument("--no-similarity", action="store_true",
+                   help="skip the similarity report (pairs.csv, report.html) at the end")
     p.set_defaults(handler=_grade)
 
     p = sub.add_parser("check", help="run your notebook's visible checks (no hidden tests)",

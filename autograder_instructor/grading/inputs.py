@@ -29,6 +29,7 @@ class Inputs:
     executor: object = None  # a concurrent.futures executor; None: a pool of ``jobs`` threads
     quiet: bool = False  # no progress line
     stream: object = None  # where progress and the isolation line go; None: sys.stderr
+    similarity: bool = True  # end with the similarity report (pairs.csv, report.html)
 
     @classmethod
     def given(cls, **inputs):

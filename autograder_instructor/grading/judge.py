@@ -15,6 +15,7 @@ from ..suites import find_test
 from autograder.visible import visible_cases
 from .redact import hide
 from .result import CellGrade
+from .similarity.behaviour import wrong_output
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,22 @@ class CellChecks:
 
     def grade(self, cell, outputs):
         """A CellGrade from the outputs the student process sent back (one per case)."""
-        outcomes = []
+        outcomes, wrong = [], {}
         for i, case in enumerate(self.cases):
             actual = outputs[i] if outputs is not None and i < len(outputs) else {
                 "error": "error:no output came back for this case"}
             outcome = judge(case, actual)
             if i >= len(self.visible):  # reports reach students: no hidden expected values
-                outcome = hide(case, actual, outcome, i - len(self.visible) + 1)
+                number = i - len(self.visible) + 1
+                if not outcome.passed:  # what it returned, for the similarity report
+                    mark = wrong_output(case, actual)
+                    if mark:
+                        wrong[str(number)] = mark
+                outcome = hide(case, actual, outcome, number)
             outcomes.append(outcome)
-        return finish(cell, self.func, outcomes)
+        grade = finish(cell, self.func, outcomes)
+        grade.wrong = wrong
+        return grade
 
 
 def checks_for(cell):

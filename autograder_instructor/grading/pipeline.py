@@ -318,8 +318,21 @@ class Summarise(Step):
         ctx["histogram"] = histogram(results, trusted, out / "histogram.png", books)
 
 
+class Similarity(Step):
+    """pairs.csv and report.html: which pairs of students handed in code alike, with the
+    wrong outputs this run measured (see similarity/); off with --no-similarity. A failure
+    here is printed and never stops the run."""
+    needs = ("similarity", "results", "collection", "course", "assignment", "out", "stream")
+    makes = ("similarity_report",)
+
+    def __call__(self, ctx):
+        from .similarity.command import after_grading
+        ctx["similarity_report"] = after_grading(ctx) if ctx["similarity"] else None
+
+
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
-         CopyNotebooks(), BuildTasks(), GradeAll(), ReadBack(), WriteFeedback(), Summarise()]
+         CopyNotebooks(), BuildTasks(), GradeAll(), ReadBack(), WriteFeedback(), Summarise(),
+         Similarity()]
 
 
 def run(**inputs):

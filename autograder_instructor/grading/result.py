@@ -23,6 +23,9 @@ class CellGrade:
     outcomes: list = field(default_factory=list)  # [{"label", "passed", "message"}]
     reason: str = ""  # why it could not be graded (timeout, crash), if so
     note: str = ""  # anything else the student should know about this cell
+    # hidden case number -> digest of the student's wrong output, ":k" if known mistake k
+    # gives it too (similarity/behaviour.py); instructor-only, never shown to students
+    wrong: dict = field(default_factory=dict)
 
     @classmethod
     def zero(cls, cell, reason, func=""):
