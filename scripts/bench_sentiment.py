@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from autograder.baselines import BagOfWords, kfold_indices, polarity_vectors  # noqa: E402
-from autograder.keras_bridge import keras_adam, sentiment_to_keras  # noqa: E402
+from autograder.keras_bridge import (keras_adam, sentiment_from_keras,  # noqa: E402
+                                     sentiment_to_keras)
 from autograder.corpus import load_builtin, negation_probe  # noqa: E402
 from autograder.loaders import DataUnavailable, load_imdb  # noqa: E402
 from solutions.optimizers import Adam  # noqa: E402
@@ -140,6 +141,24 @@ def train_keras_twin(V, data, recipe, seed, dense_adam=True):
                 shuffle=False, verbose=0)
         history["val_accuracy"].append(net.evaluate(*data["validation"], verbose=0)[1])
     return net, history
+
+
+def twin_gap(V, data, rate, reviews=960):
+    """Do SentimentRNN and its Keras twin take the same steps on ``data``? One epoch of the
+    taught recipe on the first ``reviews`` training reviews in each; prints the largest
+    difference of every weight (float32 Keras against float64 NumPy)."""
+    small = {"train": tuple(a[:reviews] for a in data["train"]),
+             "validation": tuple(a[:200] for a in data["validation"])}
+    recipe = dict(RECIPE, learning_rate=rate, epochs=1, lower_at=1)
+    ours, _ = train_numpy(V, small, recipe, 0)
+    net, _ = train_keras_twin(V, small, recipe, 0)
+    now = sentiment_from_keras(net.get_weights())
+    gaps = {k: float(np.abs(ours.params[k] - now[k]).max()) for k in now}
+    steps = -(-len(small["train"][0]) // recipe["batch_size"])
+    print(f"  SentimentRNN and its Keras twin after {steps} steps (Adam {rate}) on "
+          f"{len(small['train'][0])} training reviews: largest weight difference "
+          + ", ".join(f"{k} {g:.1e}" for k, g in gaps.items()), flush=True)
+    return gaps
 
 
 def throughput(V, data, batch, repeats):
@@ -306,6 +325,9 @@ def main(argv=None):
                         help="which recipes to run (naive: section 4's, for SentimentRNN and "
                              "every Keras kind; taught: section 9's, for SentimentRNN and its "
                              "Keras simple_rnn twin)")
+    parser.add_argument("--twin-gap", type=float, default=None, metavar="RATE",
+                        help="only check, on each data set, that SentimentRNN and its Keras "
+                             "twin take the same steps in one short epoch at Adam RATE")
     parser.add_argument("--keras-own-adam", action="store_true",
                         help="also train the simple_rnn twin with Keras's own Adam, whose "
                              "embedding step differs from the course's")
@@ -317,7 +339,9 @@ def main(argv=None):
         V, data = corpus()
         if not args.skip_throughput:
             throughput(V, data, args.batch, args.repeats)
-        if not args.skip_builtin:
+        if args.twin_gap is not None and not args.skip_builtin:
+            twin_gap(V, data, args.twin_gap)
+        elif not args.skip_builtin:
             compare(V, data, args.kinds, args.seeds,
                     f"Built-in corpus (test split, negation probe, validation split)",
                     recipes=args.recipes, keras_own_adam=args.keras_own_adam)
@@ -326,6 +350,9 @@ def main(argv=None):
         if loaded is not None:
             V, data = loaded
             n_train, n_val, n_test = (len(data[k][0]) for k in ("train", "validation", "test"))
+            if args.twin_gap is not None:
+                twin_gap(V, data, args.twin_gap)
+                return 0
             compare(V, data, args.kinds, args.seeds,
                     f"IMDB {args.imdb or '(keras.datasets.imdb)'}: {n_train} training, {n_val} "
                     f"validation, {n_test} test reviews, last {args.maxlen} ids, V={V}", probe=False,

@@ -139,3 +139,12 @@ def test_the_benchmark_reports_the_recipe_in_numpy_and_keras_side_by_side(bench,
     out = capsys.readouterr().out
     assert out.count("validation accuracy per fold") == len(bench.RATES)
     assert "chosen by 3-fold cross-validation" in out
+
+
+def test_the_benchmarks_twin_gap_reports_every_weights_difference(bench, tmp_path, capsys):
+    """--twin-gap: one short epoch of the recipe in both; the gaps it prints are rounding."""
+    V, data = bench.imdb_data(small_imdb(tmp_path / "s.npz", n_train=100), num_words=None,
+                              maxlen=12)
+    gaps = bench.twin_gap(V, data, rate=0.01, reviews=64)
+    assert set(gaps) == {"E", "W", "b", "W_out", "b_out"} and max(gaps.values()) < 1e-4, gaps
+    assert "after 2 steps (Adam 0.01) on 64 training reviews" in capsys.readouterr().out
