@@ -78,8 +78,8 @@ print("Keras", keras.__version__, "ready")
 # For real reviews, `autograder.loaders.load_imdb(num_words, maxlen)` gives the 50 000
 # IMDB reviews as `keras.datasets.imdb` has them, or reads an IMDB-format file you give
 # with `path=` (section 9), and `load_tsv(path)` reads any file of `text<TAB>label`
-# lines (a byte-order mark is fine; for a Latin-1 or Windows file pass
-# `encoding="cp1252"`).
+# lines (a byte-order mark is fine, so is a pandas index column; for a Latin-1 or Windows
+# file pass `encoding="cp1252"`; a malformed line is refused with what is wrong with it).
 
 # %% [code]
 splits = load_builtin()
@@ -593,9 +593,9 @@ else:
 # ### Why the recipe of section 4 fails here
 #
 # Trained exactly as in section 4 (Adam 0.01, batches of 32), `SentimentRNN` stays close
-# to chance on the IMDB subset below, Keras's `SimpleRNN` with the same recipe is not much better, and a
-# bag of words does well. Measured on an IMDB subset (5 000 training and 1 000 test reviews, 500
-# words, the last 200 ids; the table at the end of this section): section 4's recipe
+# to chance on the IMDB subset below, Keras's `SimpleRNN` with the same recipe is not much
+# better, and a bag of words does well. Measured on that subset (5 000 training and 1 000
+# test reviews, 500 words, the last 200 ids; the table at the end of this section): section 4's recipe
 # gives `SentimentRNN` a median test accuracy of 0.530 over three seeds (0.507, 0.530,
 # 0.608), Keras's `SimpleRNN` 0.623, the bag of words 0.803, while Keras's LSTM reaches
 # 0.796 with the very same recipe. The data is not the problem, the recipe is. Three
@@ -612,7 +612,7 @@ else:
 # 3. **Too little signal per word.** With 4 000 training reviews, the model must learn
 #    from scratch, through that weak gradient, which of 500 words are positive. A bag of
 #    words learns exactly that, directly, from all 200 words at once: which is why it is
-#    such a strong baseline on small data.
+#    such a strong baseline on this subset.
 #
 # ### The recipe
 #
