@@ -10,6 +10,8 @@ imports no reference solution, the caller passes the optimizer (the notebook its
 - :func:`polarity_vectors`: embeddings whose first column is each word's weight in
   such a model, learned from the training split only: a simple pretrained signal
   ("this word leans positive") for the recurrent model to start from.
+- :func:`kfold_indices`: the folds of k-fold cross-validation, to choose a learning rate
+  on small data (scikit-learn's KFold does the same; the course does not need it).
 """
 import numpy as np
 
@@ -77,3 +79,16 @@ def polarity_vectors(ids, y, vocab_size, embed_dim, optimizer, seed=0, scale=1.0
     vectors = np.random.default_rng(seed).uniform(-0.05, 0.05, (vocab_size, embed_dim))
     vectors[:, 0] = scale * weights / max(np.abs(weights).max(), 1e-12)
     return vectors
+
+
+def kfold_indices(n, folds, seed=0):
+    """The folds of k-fold cross-validation over n samples.
+
+    The samples are shuffled once (np.random.default_rng(seed)) and cut into ``folds``
+    parts of nearly equal size; each part is held out once.
+    Returns a list of ``folds`` pairs (held_out, kept) of index arrays.
+    """
+    if not 2 <= folds <= n:
+        raise ValueError(f"folds must be between 2 and the number of samples ({n}), got {folds}")
+    parts = np.array_split(np.random.default_rng(seed).permutation(n), folds)
+    return [(part, np.concatenate(parts[:i] + parts[i + 1:])) for i, part in enumerate(parts)]

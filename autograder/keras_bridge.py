@@ -3,7 +3,8 @@
 The course follows the lecture's maths: a weight ``W`` has shape (out, in) and
 acts as ``y = f(W x + b)``; on a batch of row vectors that is ``X @ W.T + b``.
 Keras stores the transpose. Nothing here imports TensorFlow: these functions
-only move NumPy arrays around, so checks and notebooks can use them freely.
+only move NumPy arrays around, so checks and notebooks can use them freely
+(``keras_adam``, the one Keras object, imports Keras when it is called).
 """
 import numpy as np
 
@@ -62,6 +63,31 @@ def sentiment_from_keras(weights):
     W, b = rnn_from_keras(kernel, recurrent_kernel, bias)
     W_out, b_out = dense_from_keras(dense_kernel, dense_bias)
     return {"E": np.asarray(embeddings).copy(), "W": W, "b": b, "W_out": W_out, "b_out": b_out}
+
+
+def keras_adam(learning_rate=0.001, global_clipnorm=None):
+    """Keras's Adam taking, inside ``model.fit``, the step the course's Adam takes.
+
+    In ``fit`` an Embedding's gradient reaches the optimizer as ``tf.IndexedSlices``,
+    one slice per occurrence of a word in the batch. Keras's Adam then squares each
+    occurrence separately (v and the global norm of ``global_clipnorm`` get the sum of
+    the squares, not the square of the word's summed gradient) and so takes a
+    different step from Adam on the dense gradient, which the course's Adam and
+    SentimentRNN.fit take. Made dense first, the two take the same steps (up to
+    float32 rounding), so the same recipe reaches the same accuracy in both.
+    Arguments as keras.optimizers.Adam's.
+    """
+    import keras
+
+    class DenseGradientAdam(keras.optimizers.Adam):
+        def apply(self, grads, trainable_variables=None):
+            if keras.backend.backend() == "tensorflow":  # only TensorFlow makes slices
+                import tensorflow as tf
+                grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
+                         for g in grads]
+            return super().apply(grads, trainable_variables)
+
+    return DenseGradientAdam(learning_rate=learning_rate, global_clipnorm=global_clipnorm)
 
 
 # ---- 07_gated: LSTM and GRU ---------------------------------------------------------------

@@ -9,10 +9,13 @@
   the file and without a network it raises :class:`DataUnavailable` within about a
   second, with a message saying where to put the file; it never hangs.
 - :func:`load_tsv` / :func:`save_tsv` one review per line, ``text<TAB>label``: a
-  byte-order mark is dropped, other encodings are an option, bad bytes and bad rows
-  are refused with their line.
+  byte-order mark is dropped, other encodings are an option, lines end at line ends
+  only (not at U+0085 or U+2028 inside a review), a pandas index column is dropped,
+  bad bytes and bad rows are refused with their line and what is wrong.
 """
+import codecs
 import os
+import re
 import socket
 import threading
 from pathlib import Path
@@ -34,6 +37,14 @@ class DataUnavailable(RuntimeError):
 
 # A first line whose label is one of these is a header (any case), never a review.
 HEADER_WORDS = {"label", "labels", "sentiment", "polarity", "class", "target", "y"}
+# Line ends, and only these: str.splitlines() also breaks at U+0085 (NEL), U+2028,
+# U+000B, U+000C, U+001C-U+001E..., which occur inside real reviews.
+LINE_END = re.compile(r"\r\n|\r|\n")
+LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+# A first column that is a DataFrame's index, as pandas writes it (df.to_csv(sep="\t")
+# heads it with nothing; read back and written again it becomes "Unnamed: 0").
+INDEX_HEADS = re.compile(r"(|unnamed: ?\d+|index|id)", re.IGNORECASE)
+INTEGER = re.compile(r"\d+")
 
 
 def _label(key):
@@ -55,8 +66,8 @@ def _decode(path, data, encoding):
         return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
                            else encoding)
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        before = LINE_END_BYTES.split(data[:error.start])
+        line, column = len(before), len(before[-1]) + 1
         raise ValueError(
             f"{path}, line {line}: byte 0x{data[error.start]:02x} at column {column} is not "
             f"valid {encoding}. The file was probably saved as Latin-1 or Windows-1252: "
@@ -64,44 +75,122 @@ def _decode(path, data, encoding):
         ) from None
 
 
+def _mistaken_latin1(path, data, text, encoding):
+    """A clear error when a Latin-1 reading holds C1 control characters (U+0080-U+009F):
+    real text never has them, a Windows-1252 file read as Latin-1 always does (its
+    curly quotes, dashes and ellipsis live at bytes 0x80-0x9f), and so does UTF-8."""
+    if codecs.lookup(encoding).name != "iso8859-1":
+        return
+    found = re.search("[\x80-\x9f]", text)
+    if not found:
+        return
+    line = len(LINE_END.split(text[:found.start()]))
+    byte = ord(found.group())
+    try:
+        data.decode("utf-8")
+        advice = 'the file is UTF-8: read it with load_tsv(path) (encoding="utf-8")'
+    except UnicodeDecodeError:
+        try:
+            shown = bytes([byte]).decode("cp1252")
+            advice = (f"the file looks like Windows-1252, where byte 0x{byte:02x} is "
+                      f"{shown!r}: read it with load_tsv(path, encoding=\"cp1252\")")
+        except UnicodeDecodeError:
+            advice = "check the file's encoding"
+    raise ValueError(f"{path}, line {line}: byte 0x{byte:02x} is a control character in "
+                     f"{encoding}, not text; {advice}")
+
+
+def _rows(lines):
+    """(line number, fields) of every non-blank line, split at tabs."""
+    return [(number, line.split("\t")) for number, line in enumerate(lines, start=1)
+            if line.strip()]
+
+
+def _is_header(fields, header):
+    key = fields[-1].strip().lower()
+    return bool(header or (header is None and len(fields) > 1 and key in HEADER_WORDS))
+
+
+def _index_columns(head, rows):
+    """How many first columns are a DataFrame's index: those headed by nothing,
+    "Unnamed: 0", "index" or "id" (pandas writes a second one when a file read back
+    is written again) before text and label; without a header, one when a distinct
+    integer comes before the text and label on every row."""
+    if head is not None:
+        count = 0
+        while count < len(head) - 2 and INDEX_HEADS.fullmatch(head[count].strip()):
+            count += 1
+        return count
+    firsts = [fields[0].strip() for _, fields in rows]
+    return int(len(rows) >= 2 and all(len(f) >= 3 for _, f in rows)
+               and all(INTEGER.fullmatch(first) for first in firsts)
+               and len(set(firsts)) == len(firsts))
+
+
+def _no_tab_reason(line, previous_ok):
+    """Why a line without a tab is not a review, as far as can be told."""
+    stripped = line.rstrip()
+    for separator, name in ((",", "commas"), (";", "semicolons")):
+        last = stripped.rsplit(separator, 1)
+        if len(last) == 2 and _label(last[1].strip().lower()) is not None:
+            return (f"no tab: the label seems separated by {name} (a CSV file?); "
+                    f"load_tsv needs text<TAB>label, got {line[:60]!r}")
+    if previous_ok:
+        return (f"no tab after the text; if this line continues the review above it, "
+                f"the review holds a line break (each review must be on one line): "
+                f"got {line[:60]!r}")
+    return f"no tab; expected text<TAB>label, got {line[:60]!r}"
+
+
 def load_tsv(path, header=None, encoding="utf-8"):
     """Read a ``text<TAB>label`` file: one review per line.
 
     Inputs:
     - path: the file. The label is what follows the *last* tab: 0/1 (also 0.0/1.0),
-      neg/pos or negative/positive (any case). Blank lines are skipped.
+      neg/pos or negative/positive (any case). Blank lines are skipped. Lines end at
+      \\n, \\r\\n or \\r only: other characters Unicode counts as line breaks
+      (U+0085, U+2028...) stay inside the review.
     - header: True to skip the first line, False to read it, None to skip it only
       when its label is a column name such as ``label`` or ``sentiment``
       (HEADER_WORDS); any other first line is data, and checked as such.
     - encoding: the file's encoding; "utf-8" (the default) also strips a
-      byte-order mark. Bytes that do not decode are refused with their line.
+      byte-order mark. Bytes that do not decode are refused with their line, and so
+      is a "latin-1" reading that gives control characters (a Windows-1252 file).
+    A first column that is a pandas index (``df.to_csv(path, sep="\\t")``: a header
+    starting with a tab or "Unnamed: 0", or without a header a distinct integer
+    before the text on every line) is dropped, not read as part of the text.
     Returns a tuple of:
     - texts: list of str
     - labels: int64 array of 0/1
-    Raises ValueError naming the file and line of the first malformed row, or saying
-    that the file holds no reviews.
+    Raises ValueError naming the file and line of the first malformed row, and what
+    is wrong with it, or saying that the file holds no reviews.
     """
     path = Path(path)
-    text = _decode(path, path.read_bytes(), encoding)
+    data = path.read_bytes()
+    text = _decode(path, data, encoding)
+    _mistaken_latin1(path, data, text, encoding)
+    lines = LINE_END.split(text)
+    rows = _rows(lines)
+    head = rows[0][1] if rows and _is_header(rows[0][1], header) else None
+    if head is not None:
+        rows = rows[1:]
+    skip = _index_columns(head, rows)
     texts, labels = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        body, tab, label = line.rpartition("\t")
-        key = label.strip().lower()
-        if number == 1 and (header or (header is None and tab and key in HEADER_WORDS)):
-            continue
+    for number, fields in rows:
         where = f"{path}, line {number}"
-        if not tab:
-            raise ValueError(f"{where}: no tab; expected text<TAB>label, got {line[:60]!r}")
+        if len(fields) < 2:
+            raise ValueError(f"{where}: " + _no_tab_reason(lines[number - 1], bool(texts)))
+        body, label = "\t".join(fields[skip:-1]), fields[-1]
+        key = label.strip().lower()
         value = _label(key)
         if value is None:
             why = ("nothing after the last tab (a trailing tab?)" if not key else
                    f"label {label!r} is not one of 0/1, neg/pos, negative/positive")
-            first = body.split("\t", 1)[0].strip().lower()
-            if _label(first) is not None:
+            if _label(fields[0].strip().lower()) is not None:
                 why += "; the line starts with a label: the columns must be text<TAB>label"
             raise ValueError(f"{where}: {why}")
+        if not body.strip():
+            raise ValueError(f"{where}: no text before the label {label.strip()!r}")
         texts.append(body)
         labels.append(value)
     if not texts:

@@ -10,14 +10,25 @@ Throughput: one epoch of the NumPy SentimentRNN and of the Keras "simple_rnn" mo
 the same sizes and batches, measured in the same run (Keras's first epoch, which traces
 its graph, is reported apart).
 
+    python scripts/bench_sentiment.py --imdb PATH --num-words 500 --skip-builtin \
+        --skip-throughput --recipes taught --kinds simple_rnn --keras-own-adam
+                                # the taught recipe, NumPy and Keras side by side
+
 Accuracy, on the built-in corpus (test split and negation probe) and on IMDB (test
 accuracy), for: bag of words (logistic regression on word presence), the NumPy
 SentimentRNN with the naive recipe (Adam 0.01, as the capstone first trains it) and
 with the taught recipe (RECIPE: pretrained polarity vectors, clipping by global norm, a
-smaller learning rate, lowered once), over several seeds (median reported), and every
-Keras kind (naive recipe; simple_rnn also with the taught one). On IMDB, every model
-trains on the training reviews less a validation split (the last VALIDATION of them):
-the recipe was chosen on that split, never on the test reviews; the per-epoch validation
+learning rate chosen by 3-fold cross-validation on the training split, lowered once),
+over several seeds (median reported), and every Keras kind with the naive recipe.
+
+With the taught recipe and simple_rnn among the kinds, Keras's simple_rnn is trained
+with the same recipe as SentimentRNN's twin (train_keras_twin): the same starting
+weights and batch order per seed, and keras_bridge.keras_adam (Adam on the dense
+embedding gradient, the course's step); --keras-own-adam adds the twin with Keras's own
+Adam, whose embedding step differs. The two medians must agree within a point.
+
+On IMDB, every model trains on the training reviews less a validation split (the last
+VALIDATION of them): nothing was chosen on the test reviews; the per-epoch validation
 accuracies are the learning curves. Run with one BLAS thread
 (OPENBLAS_NUM_THREADS=1) to compare like with like.
 """
@@ -33,7 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from autograder.baselines import BagOfWords, polarity_vectors  # noqa: E402
+from autograder.baselines import BagOfWords, kfold_indices, polarity_vectors  # noqa: E402
+from autograder.keras_bridge import (keras_adam, sentiment_from_keras,  # noqa: E402
+                                     sentiment_to_keras)
 from autograder.corpus import load_builtin, negation_probe  # noqa: E402
 from autograder.loaders import DataUnavailable, load_imdb  # noqa: E402
 from solutions.optimizers import Adam  # noqa: E402
@@ -50,6 +63,7 @@ NAIVE = {"learning_rate": 0.01, "batch_size": 32, "epochs": 8}
 RECIPE = {"learning_rate": None, "batch_size": 32, "epochs": 8, "clip_norm": 1.0,
           "lower_at": 5, "lower_by": 5.0, "pretrained": True, "trainable_embeddings": True}
 RATES = (0.01, 0.001)
+FOLDS = 3  # the rate is chosen by 3-fold cross-validation on the training split
 VALIDATION = 0.2
 
 
@@ -74,13 +88,20 @@ def keras_model(kind, V, lr, clip_norm=None, seed=0):
     return model
 
 
-def train_numpy(V, data, recipe, seed):
-    """A SentimentRNN trained with ``recipe`` on data["train"]; returns (model, history)."""
+def start_model(V, data, recipe, seed):
+    """The SentimentRNN a recipe starts from: seed's weights, and E from polarity_vectors
+    of the training split when the recipe is pretrained."""
     X, y = data["train"]
     vectors = (polarity_vectors(X, y, V, D, Adam(learning_rate=0.05), seed=seed)
                if recipe.get("pretrained") else None)
-    model = SentimentRNN(V, D, H, seed=seed, embeddings=vectors,
-                         trainable_embeddings=recipe.get("trainable_embeddings", True))
+    return SentimentRNN(V, D, H, seed=seed, embeddings=vectors,
+                        trainable_embeddings=recipe.get("trainable_embeddings", True))
+
+
+def train_numpy(V, data, recipe, seed):
+    """A SentimentRNN trained with ``recipe`` on data["train"]; returns (model, history)."""
+    X, y = data["train"]
+    model = start_model(V, data, recipe, seed)
     optimizer = Adam(learning_rate=recipe["learning_rate"])
     first = recipe.get("lower_at", recipe["epochs"])
     kwargs = dict(batch_size=recipe["batch_size"], optimizer=optimizer,
@@ -91,6 +112,53 @@ def train_numpy(V, data, recipe, seed):
         more = model.fit(X, y, epochs=recipe["epochs"] - first, **kwargs)
         history = {k: history[k] + more[k] for k in history}
     return model, history
+
+
+def train_keras_twin(V, data, recipe, seed, dense_adam=True):
+    """Keras's simple_rnn trained with ``recipe`` exactly as train_numpy trains SentimentRNN:
+    from the same weights (start_model's), on the same batches in the same order (drawn
+    from the same generator), with the same clipping and lowered rate; float32.
+
+    dense_adam=True uses keras_bridge.keras_adam, the course's Adam step; False Keras's
+    own Adam, whose step differs for the embedding (see keras_adam). Returns (model,
+    history) with "val_accuracy" per epoch."""
+    import keras
+    X, y = data["train"]
+    start = start_model(V, data, recipe, seed)
+    net = build_keras_model("simple_rnn", V, D, H)
+    net.set_weights(sentiment_to_keras(start.params))
+    net.layers[0].trainable = start.trainable_embeddings
+    make = keras_adam if dense_adam else keras.optimizers.Adam
+    net.compile(optimizer=make(learning_rate=recipe["learning_rate"],
+                               global_clipnorm=recipe.get("clip_norm")),
+                loss="binary_crossentropy", metrics=["accuracy"])
+    history = {"val_accuracy": []}
+    for epoch in range(recipe["epochs"]):
+        if epoch == recipe.get("lower_at"):
+            net.optimizer.learning_rate = recipe["learning_rate"] / recipe["lower_by"]
+        order = start.rng.permutation(len(X))  # the order SentimentRNN.fit draws
+        net.fit(X[order], y[order], batch_size=recipe["batch_size"], epochs=1,
+                shuffle=False, verbose=0)
+        history["val_accuracy"].append(net.evaluate(*data["validation"], verbose=0)[1])
+    return net, history
+
+
+def twin_gap(V, data, rate, reviews=960):
+    """Do SentimentRNN and its Keras twin take the same steps on ``data``? One epoch of the
+    taught recipe on the first ``reviews`` training reviews in each; prints the largest
+    difference of every weight (float32 Keras against float64 NumPy)."""
+    small = {"train": tuple(a[:reviews] for a in data["train"]),
+             "validation": tuple(a[:200] for a in data["validation"])}
+    recipe = dict(RECIPE, learning_rate=rate, epochs=1, lower_at=1)
+    ours, _ = train_numpy(V, small, recipe, 0)
+    net, _ = train_keras_twin(V, small, recipe, 0)
+    now = sentiment_from_keras(net.get_weights())
+    gaps = {k: float(np.abs(ours.params[k] - now[k]).max()) for k in now}
+    steps = -(-len(small["train"][0]) // recipe["batch_size"])
+    print(f"  SentimentRNN and its Keras twin after {steps} steps (Adam {rate}) on "
+          f"{len(small['train'][0])} training reviews: largest weight difference "
+          + ", ".join(f"{k} {g:.1e}" for k, g in gaps.items()), flush=True)
+    return gaps
 
 
 def throughput(V, data, batch, repeats):
@@ -120,8 +188,38 @@ def throughput(V, data, batch, repeats):
     return t_np / t_k
 
 
-def compare(V, data, kinds, seeds, title, probe=True):
-    """Every model on ``data``; prints the table and the learning curves, returns the rows."""
+def choose_rate(V, data, recipe, rates, folds, seed=0):
+    """Adam's learning rate for ``recipe``, chosen by k-fold cross-validation on the
+    training split (as the notebook teaches): each rate is trained on all folds but one
+    and scored on that one, ``folds`` times; the best mean wins. Prints every score, the
+    mean and the spread. Returns (rate, {rate: [validation accuracy per fold]})."""
+    X, y = data["train"]
+    scores = {rate: [] for rate in rates}
+    for held_out, kept in kfold_indices(len(X), folds, seed=seed):
+        fold = {"train": (X[kept], y[kept]), "validation": (X[held_out], y[held_out])}
+        for rate in rates:
+            _, history = train_numpy(V, fold, dict(recipe, learning_rate=rate), seed)
+            scores[rate].append(history["val_accuracy"][-1])
+    for rate in rates:
+        print(f"  Adam {rate}: validation accuracy per fold ({len(X) // folds} reviews each) "
+              + ", ".join(f"{a:.3f}" for a in scores[rate])
+              + f"; mean {np.mean(scores[rate]):.3f}, standard deviation "
+              f"{np.std(scores[rate], ddof=1):.3f}", flush=True)
+    gaps = np.subtract(*[scores[r] for r in rates[:2]])
+    print(f"  per-fold gap Adam {rates[0]} - Adam {rates[1]}: "
+          + ", ".join(f"{g:+.3f}" for g in gaps), flush=True)
+    best = max(rates, key=lambda rate: np.mean(scores[rate]))
+    print(f"  learning rate {best} chosen by {folds}-fold cross-validation", flush=True)
+    return best, scores
+
+
+def compare(V, data, kinds, seeds, title, probe=True, recipes=("naive", "taught"),
+            keras_own_adam=False):
+    """Every model on ``data``; prints the table and the learning curves, returns the rows.
+
+    With "simple_rnn" in kinds and the taught recipe, Keras's simple_rnn is trained with
+    that recipe too, as SentimentRNN's twin (train_keras_twin), over the same seeds:
+    the two medians side by side."""
     rows, curves = [], {}
 
     def row(name, model_eval, seconds, curve=None):
@@ -130,64 +228,60 @@ def compare(V, data, kinds, seeds, title, probe=True):
         if curve is not None:
             curves[name] = curve
 
+    def over_seeds(label, train):
+        results = []
+        for seed in seeds:
+            started = time.perf_counter()
+            model, history = train(seed)
+            evaluate = (model.evaluate if isinstance(model, SentimentRNN) else
+                        lambda *d: model.evaluate(*d, verbose=0))
+            results.append((evaluate(*data["test"])[1],
+                            evaluate(*data["probe"])[1] if probe else np.nan,
+                            history["val_accuracy"][-1], time.perf_counter() - started))
+            curves[f"{label}, seed {seed}"] = history["val_accuracy"]
+        tests = [r[0] for r in results]
+        print(f"  {label}: test accuracy per seed {seeds}: "
+              + ", ".join(f"{t:.3f}" for t in tests), flush=True)
+        median = int(np.argsort(tests)[len(tests) // 2])
+        row(f"{label} (median of {len(seeds)})",
+            [float(np.median(tests)), results[median][1], float(np.median([r[2] for r in results]))],
+            float(np.mean([r[3] for r in results])))
+
     started = time.perf_counter()
     bow = BagOfWords(V).fit(*data["train"], Adam(learning_rate=0.05))
     row("bag of words (NumPy)", [bow.accuracy(*data["test"]),
                                  bow.accuracy(*data["probe"]) if probe else np.nan,
                                  bow.accuracy(*data["validation"])], time.perf_counter() - started)
-    for label, recipe in (("naive", NAIVE), ("taught recipe", RECIPE)) if seeds else ():
-        results, chosen = [], {}
-        if recipe["learning_rate"] is None:  # chosen on the validation split, with seed 0
-            for rate in RATES:
-                started = time.perf_counter()
-                chosen[rate] = (*train_numpy(V, data, dict(recipe, learning_rate=rate), 0),
-                                time.perf_counter() - started)
-                print(f"  {label}, Adam {rate}: validation accuracy per epoch "
-                      + " ".join(f"{v:.3f}" for v in chosen[rate][1]["val_accuracy"]), flush=True)
-            rate = max(RATES, key=lambda r: chosen[r][1]["val_accuracy"][-1])
-            print(f"  {label}: learning rate {rate} chosen on the validation split")
-            recipe = dict(recipe, learning_rate=rate)
-            label = f"{label}, Adam {rate}"
-        for seed in seeds:
-            started = time.perf_counter()
-            if seed == 0 and chosen:
-                model, history, seconds = chosen[recipe["learning_rate"]]
-                started -= seconds
-            else:
-                model, history = train_numpy(V, data, recipe, seed)
-            results.append((model.evaluate(*data["test"])[1],
-                            model.evaluate(*data["probe"])[1] if probe else np.nan,
-                            history["val_accuracy"][-1], time.perf_counter() - started))
-            curves[f"SentimentRNN, {label}, seed {seed}"] = history["val_accuracy"]
-        tests = [r[0] for r in results]
-        print(f"  SentimentRNN ({label}) test accuracy per seed {seeds}: "
-              + ", ".join(f"{t:.3f}" for t in tests), flush=True)
-        median = int(np.argsort(tests)[len(tests) // 2])
-        row(f"SentimentRNN, {label} (median of {len(seeds)})",
-            [float(np.median(tests)), results[median][1], float(np.median([r[2] for r in results]))],
-            float(np.mean([r[3] for r in results])))
-    keras_recipe = dict(RECIPE, learning_rate=0.001)  # the rate the recipe picks on IMDB
-    for kind, recipe in [(k, NAIVE) for k in kinds] + ([("simple_rnn", keras_recipe)]
-                                                        if "simple_rnn" in kinds else []):
-        clip = recipe.get("clip_norm")
-        net = keras_model(kind, V, recipe["learning_rate"], clip)
+    if seeds and "naive" in recipes:
+        over_seeds("SentimentRNN, naive", lambda seed: train_numpy(V, data, NAIVE, seed))
+    if seeds and "taught" in recipes:
+        rate, _ = choose_rate(V, data, RECIPE, RATES, FOLDS)
+        recipe = dict(RECIPE, learning_rate=rate)
+        over_seeds(f"SentimentRNN, taught recipe, Adam {rate}",
+                   lambda seed: train_numpy(V, data, recipe, seed))
+        if "simple_rnn" in kinds:
+            over_seeds(f"Keras simple_rnn, taught recipe, Adam {rate} (keras_adam)",
+                       lambda seed: train_keras_twin(V, data, recipe, seed))
+            if keras_own_adam:
+                over_seeds(f"Keras simple_rnn, taught recipe, Adam {rate} (Keras's Adam)",
+                           lambda seed: train_keras_twin(V, data, recipe, seed, dense_adam=False))
+    for kind in kinds if "naive" in recipes else ():
+        net = keras_model(kind, V, NAIVE["learning_rate"])
         started = time.perf_counter()
-        fitted = net.fit(*data["train"], batch_size=recipe["batch_size"],
-                         epochs=recipe["epochs"], validation_data=data["validation"], verbose=0)
-        name = f"Keras {kind}" + (f" (Adam {recipe['learning_rate']}, global_clipnorm {clip})"
-                                  if clip else "")
-        row(name, [net.evaluate(*data["test"], verbose=0)[1],
-                   net.evaluate(*data["probe"], verbose=0)[1] if probe else np.nan,
-                   fitted.history["val_accuracy"][-1]], time.perf_counter() - started,
-            fitted.history["val_accuracy"])
+        fitted = net.fit(*data["train"], batch_size=NAIVE["batch_size"],
+                         epochs=NAIVE["epochs"], validation_data=data["validation"], verbose=0)
+        row(f"Keras {kind}, naive", [net.evaluate(*data["test"], verbose=0)[1],
+                                     net.evaluate(*data["probe"], verbose=0)[1] if probe else np.nan,
+                                     fitted.history["val_accuracy"][-1]],
+            time.perf_counter() - started, fitted.history["val_accuracy"])
     print(f"\n{title}")
-    print(f"  {'model':58s} {'test':>6s} {'probe':>6s} {'val':>6s} {'time (s)':>9s}")
+    print(f"  {'model':76s} {'test':>6s} {'probe':>6s} {'val':>6s} {'time (s)':>9s}")
     for name, test, probe_acc, val, seconds in rows:
         probe_text = "     -" if np.isnan(probe_acc) else f"{probe_acc:6.3f}"
-        print(f"  {name:58s} {test:6.3f} {probe_text} {val:6.3f} {seconds:9.1f}")
+        print(f"  {name:76s} {test:6.3f} {probe_text} {val:6.3f} {seconds:9.1f}")
     print("  Learning curves (validation accuracy after each epoch):")
     for name, curve in curves.items():
-        print(f"    {name:56s} " + " ".join(f"{v:.3f}" for v in curve))
+        print(f"    {name:74s} " + " ".join(f"{v:.3f}" for v in curve))
     return rows
 
 
@@ -226,6 +320,17 @@ def main(argv=None):
                         help="IMDB vocabulary: ids at or above it become 2 (default 10000; "
                              "a subset made with num_words=500 needs at most 500)")
     parser.add_argument("--maxlen", type=int, default=200, help="IMDB reviews cut to their last ids")
+    parser.add_argument("--recipes", nargs="*", default=["naive", "taught"],
+                        choices=["naive", "taught"],
+                        help="which recipes to run (naive: section 4's, for SentimentRNN and "
+                             "every Keras kind; taught: section 9's, for SentimentRNN and its "
+                             "Keras simple_rnn twin)")
+    parser.add_argument("--twin-gap", type=float, default=None, metavar="RATE",
+                        help="only check, on each data set, that SentimentRNN and its Keras "
+                             "twin take the same steps in one short epoch at Adam RATE")
+    parser.add_argument("--keras-own-adam", action="store_true",
+                        help="also train the simple_rnn twin with Keras's own Adam, whose "
+                             "embedding step differs from the course's")
     args = parser.parse_args(argv)
     print(f"bench_sentiment, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
@@ -234,17 +339,24 @@ def main(argv=None):
         V, data = corpus()
         if not args.skip_throughput:
             throughput(V, data, args.batch, args.repeats)
-        if not args.skip_builtin:
+        if args.twin_gap is not None and not args.skip_builtin:
+            twin_gap(V, data, args.twin_gap)
+        elif not args.skip_builtin:
             compare(V, data, args.kinds, args.seeds,
-                    f"Built-in corpus (test split, negation probe, validation split)")
+                    f"Built-in corpus (test split, negation probe, validation split)",
+                    recipes=args.recipes, keras_own_adam=args.keras_own_adam)
     if args.imdb is not None:
         loaded = imdb_data(args.imdb or None, args.num_words, args.maxlen)
         if loaded is not None:
             V, data = loaded
             n_train, n_val, n_test = (len(data[k][0]) for k in ("train", "validation", "test"))
+            if args.twin_gap is not None:
+                twin_gap(V, data, args.twin_gap)
+                return 0
             compare(V, data, args.kinds, args.seeds,
                     f"IMDB {args.imdb or '(keras.datasets.imdb)'}: {n_train} training, {n_val} "
-                    f"validation, {n_test} test reviews, last {args.maxlen} ids, V={V}", probe=False)
+                    f"validation, {n_test} test reviews, last {args.maxlen} ids, V={V}", probe=False,
+                    recipes=args.recipes, keras_own_adam=args.keras_own_adam)
     return 0
 
 

@@ -246,3 +246,98 @@ def test_tsv_without_data_rows_is_refused(tmp_path, content, why):
     path.write_text(content)
     with pytest.raises(ValueError, match=f"no reviews .*{why}"):
         load_tsv(path)
+
+
+# ---- real files: line ends, mistaken encodings, pandas index columns ---------------------
+
+@pytest.mark.parametrize("inside", ["\u0085", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1e"])
+def test_tsv_a_unicode_line_break_inside_a_sentence_stays_in_the_review(tmp_path, inside):
+    """str.splitlines() breaks at NEL, LINE SEPARATOR, form feed...: a real file with one of
+    them inside a sentence was refused ("line 2: no tab"). Only \\n, \\r\\n, \\r end lines."""
+    path = tmp_path / "nel.tsv"
+    path.write_bytes(f"good film\t1\nwait for it{inside} then boredom\t0\nfine\t1\n"
+                     .encode("utf-8"))
+    texts, labels = load_tsv(path)
+    assert texts == ["good film", f"wait for it{inside} then boredom", "fine"]
+    assert labels.tolist() == [1, 0, 1]
+
+
+def test_tsv_old_mac_and_windows_line_ends(tmp_path):
+    path = tmp_path / "ends.tsv"
+    path.write_bytes(b"text\tlabel\rgood\t1\rbad\t0\r\nok\t1")
+    assert load_tsv(path)[0] == ["good", "bad", "ok"]
+
+
+def test_tsv_cp1252_read_as_latin1_says_what_is_wrong_not_no_tab(tmp_path):
+    """cp1252's ellipsis is byte 0x85, which Latin-1 reads as NEL: the old loader split the
+    line there and said "no tab". Now: the line, the byte, and the encoding to use."""
+    path = tmp_path / "win.tsv"
+    path.write_bytes("great cast\t1\nwell\u2026 no\t0\nit\u2019s fine\t1\n".encode("cp1252"))
+    with pytest.raises(ValueError) as info:
+        load_tsv(path, encoding="latin-1")
+    message = str(info.value)
+    assert f"{path}, line 2: byte 0x85 is a control character in latin-1" in message
+    assert 'encoding="cp1252"' in message and "'\u2026'" in message
+    assert "no tab" not in message
+    texts, _ = load_tsv(path, encoding="cp1252")
+    assert texts[1:] == ["well\u2026 no", "it\u2019s fine"]
+
+
+def test_tsv_utf8_read_as_latin1_suggests_utf8(tmp_path):
+    path = tmp_path / "u.tsv"
+    path.write_bytes("fine\t1\nit\u2019s dull\t0\n".encode("utf-8"))  # U+2019 is e2 80 99
+    with pytest.raises(ValueError, match="line 2: byte 0x80 .*the file is UTF-8"):
+        load_tsv(path, encoding="ISO-8859-1")
+
+
+def test_tsv_latin1_without_control_bytes_is_read(tmp_path):
+    path = tmp_path / "l.tsv"
+    path.write_bytes("na\u00efve and caf\u00e9\t1\n".encode("latin-1"))
+    assert load_tsv(path, encoding="latin-1")[0] == ["na\u00efve and caf\u00e9"]
+
+
+# What pandas writes (pandas is not a dependency, so the bytes are spelled out) for
+#   df = pd.DataFrame({"text": [...], "label": [1, 0, 1]}, index=[10, 3, 7])  # shuffled
+PANDAS_WRITES = {
+    # df.to_csv(path, sep="\t"): the index first, its header cell empty
+    "to_csv": "\ttext\tlabel\n10\tloved it\t1\n3\thated it\t0\n7\tso-so, 7/10\t1\n",
+    # the same, header=False: only the integers tell the index
+    "header=False": "10\tloved it\t1\n3\thated it\t0\n7\tso-so, 7/10\t1\n",
+    # read back with pd.read_csv(path, sep="\t") and written again: "Unnamed: 0"
+    "written twice": ("\tUnnamed: 0\ttext\tlabel\n0\t10\tloved it\t1\n1\t3\thated it\t0\n"
+                      "2\t7\tso-so, 7/10\t1\n"),
+    # read back with index_col=0 and written again with index=True: the index named
+    "index named": "Unnamed: 0\ttext\tlabel\n10\tloved it\t1\n3\thated it\t0\n7\tso-so, 7/10\t1\n",
+}
+
+
+@pytest.mark.parametrize("how", list(PANDAS_WRITES))
+def test_tsv_pandas_index_column_is_dropped_not_merged_into_the_text(tmp_path, how):
+    """df.to_csv(path, sep="\\t") writes the index first: it used to become part of every
+    review ("10\\tloved it")."""
+    path = tmp_path / "pd.tsv"
+    path.write_text(PANDAS_WRITES[how])
+    texts, labels = load_tsv(path)
+    assert texts == ["loved it", "hated it", "so-so, 7/10"] and labels.tolist() == [1, 0, 1]
+
+
+def test_tsv_text_that_merely_starts_with_a_number_keeps_it(tmp_path):
+    """Only a distinct integer before the text on *every* line is an index column."""
+    path = tmp_path / "n.tsv"
+    path.write_text("10\tout of 10\t1\n2\thours wasted\t0\nawful\t0\n")
+    assert load_tsv(path)[0] == ["10\tout of 10", "2\thours wasted", "awful"]
+    path.write_text("10\tout of 10\t1\n10\tout of 10 again\t1\n")
+    assert load_tsv(path)[0] == ["10\tout of 10", "10\tout of 10 again"]
+
+
+@pytest.mark.parametrize("content,where", [
+    ("good film,1\nbad film,0\n", "line 1: no tab: the label seems separated by commas"),
+    ("good film;pos\n", "line 1: no tab: the label seems separated by semicolons"),
+    ("good film\t1\nbad, and then\nsome more\t0\n", "line 2: no tab after the text; .*line break"),
+    ("good\t1\n\t0\n", "line 2: no text before the label '0'"),
+])
+def test_tsv_malformed_lines_say_what_is_wrong(tmp_path, content, where):
+    path = tmp_path / "m.tsv"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=where):
+        load_tsv(path)
