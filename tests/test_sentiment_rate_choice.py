@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.baselines import kfold_indices
-from autograder.build import ROOT
+from autograder_instructor.build import ROOT
 
 
 def test_kfold_indices_hold_out_every_sample_exactly_once():
