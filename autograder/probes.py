@@ -34,13 +34,31 @@ def run(namespace, probe, spec, arrays):
         return PROBES[probe](namespace, spec, arrays)
     except ProbeError as exc:
         return {"error": f"error:{exc}"}
-    except NotImplementedError:
+    except NotImplementedError as exc:
+        stub = _raised_in(exc)
+        if stub and stub != _graded_name(spec):  # a function it calls, not the one checked
+            return {"error": f"error:NotImplementedError: {stub}, which it calls, is still the "
+                             f"stub; write {stub} first"}
         return {"error": "error:NotImplementedError: the function is still the stub; "
                          "replace `raise NotImplementedError()` with your code"}
     except BaseException as exc:  # the student's error is reported, not raised
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}{where(exc)}"}
+
+
+def _graded_name(spec):
+    """The function or class a spec checks (the last call of a chain)."""
+    if "calls" in spec and "cls" not in spec and spec["calls"]:
+        return spec["calls"][-1].get("func", "")
+    return spec.get("func") or spec.get("cls") or ""
+
+
+def _raised_in(exc):
+    """The name of the function that raised ``exc`` (its innermost frame in a notebook cell)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if _CELL_FILE.search(f.filename or "") or f.filename.startswith("<")]
+    return frames[-1].name if frames and frames[-1].name != "<module>" else ""
 
 
 # Files notebook cells are compiled under: ``<cell 7>`` (rnn-course-student check and

@@ -144,7 +144,11 @@ def check(obj):
                               f"{close[0]}; rename {name} back to {close[0]}") from None
     passed, report = run_check(obj, namespace)
     if not passed:
-        raise CheckFailed(report)
+        if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+            # In a grade cell under `nbgrader autograde`, grade() below judges these same
+            # cases with the hidden ones and scores the cell (partial credit): say it once.
+            return
+        raise CheckFailed(report) from None
     print(report)
 
 

@@ -90,3 +90,124 @@ def test_07_grades_the_cache_type_and_fields(func, grade_id):
     assert len(cache) == 1 and not cache[0].passed, report
     assert "should be the provided NamedTuple" in cache[0].message \
         and "plain tuple" in cache[0].message, cache[0].message
+
+
+# ---- one bug costs once -----------------------------------------------------------------
+
+from functools import lru_cache  # noqa: E402
+
+from autograder.cases import judge, run_probe  # noqa: E402
+from autograder.mutants import all_mutants  # noqa: E402
+from autograder.suites import all_tests  # noqa: E402
+from autograder.suites._base import reference_namespace  # noqa: E402
+from autograder.visible import called_names  # noqa: E402
+
+from .test_mutants import _module_of, notebook_namespace  # noqa: E402
+
+MUTANTS = all_mutants()
+
+
+@lru_cache(maxsize=None)
+def _hidden(grade_id):
+    return tuple(all_tests()[grade_id].hidden())
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_one_wrong_function_loses_points_only_in_its_own_cells(mutant):
+    """A submission with exactly this one mistake: does every grade cell of another function
+    keep full marks, except cells of functions meant to call it (in the reference), whose
+    feedback then names it as the cause?"""
+    from autograder.hidden import run_test
+    module = _module_of(mutant.func)
+    ns = notebook_namespace(module, mutant)
+    reference = reference_namespace(*module.SOLUTIONS)
+    for test in module.TESTS:
+        if test.func == mutant.func:
+            continue
+        failed = [o for o in (judge(c, run_probe(c, ns)) for c in _hidden(test.grade_id))
+                  if not o.passed]
+        if not failed:
+            continue
+        assert mutant.func in called_names(reference[test.func]) | set(test.calls), (
+            f"{mutant.name} costs {test.grade_id} ({test.func} does not call {mutant.func}): "
+            + "; ".join(o.message for o in failed[:2]))
+        _, report = run_test(test.grade_id, ns)
+        assert f"{test.func} calls {mutant.func}" in report, report
+
+
+def test_a_wrong_forward_cache_costs_the_forward_and_is_named_in_the_backward():
+    """The issue's case: lstm_forward storing its gates in the wrong order used to keep full
+    marks and cost the correct lstm_backward its 5 points. Now the forward loses points and
+    the backward's end-to-end case is not counted, with a note naming the forward."""
+    from autograder.hidden import run_test
+    mutant = next(m for m in MUTANTS if m.name == "lstm_forward_gates_misordered_in_cache")
+    ns = notebook_namespace(_module_of(mutant.func), mutant)
+    assert not all(o.passed for o in run_test("lstm_forward_tests", ns)[0])
+    outcomes, report = run_test("lstm_backward_tests", ns)
+    assert all(o.passed for o in outcomes), report
+    assert "not counted against lstm_backward: the cache your lstm_forward returned differs " \
+           "from the reference's (cache.gates)" in report, report
+    assert "fix lstm_forward first" in report
+
+
+def test_a_callee_stub_is_named_not_the_caller():
+    """01: with softmax still the stub, dense_forward's message must not say that dense_forward
+    is the stub; it names softmax."""
+    from autograder.hidden import run_test
+    import solutions.dense
+    ns = reference_namespace("solutions.dense")  # as pasted in a notebook: one namespace
+    exec(inspect.getsource(solutions.dense.dense_forward)
+         + "\n\ndef softmax(z):\n    raise NotImplementedError()\n", ns)
+    outcomes, report = run_test("dense_forward_tests", ns)
+    failed = [o for o in outcomes if not o.passed]
+    assert failed and all("softmax, which it calls, is still the stub" in o.message
+                          for o in failed), report
+    assert "the function is still the stub" not in report
+    assert "dense_forward calls softmax" in report
+
+
+# ---- messages -------------------------------------------------------------------------
+
+def test_a_missing_time_axis_is_named_not_blamed_on_a_sum():
+    """lstm_forward returning only the last state, (N, H) for (N, T, H): the message names the
+    missing axis and the last state, not "did you sum or average over the right axis?"."""
+    import numpy as np
+    from autograder.compare import compare_value
+    message = compare_value("h", np.zeros((2, 5, 3)), np.zeros((2, 3)), 1e-7, 1e-10)
+    assert "sum or average over the right axis" not in message
+    assert "axis 1, of size 5, is missing" in message and "the last state" in message
+
+
+def test_a_wrong_number_says_expected_and_got_without_a_place():
+    """A scalar loss that is off: no "worst at []"."""
+    import numpy as np
+    from autograder.compare import compare_value
+    from autograder.grading.redact import _problem
+    message = compare_value("loss", np.asarray(0.5), np.asarray(0.75), 1e-7, 1e-10)
+    assert message == "loss is off: expected 0.5, got 0.75 (tolerance rtol=1e-07, atol=1e-10)"
+    hidden = _problem("loss", "f", np.asarray(0.5), np.asarray(0.75), 1e-7, 1e-10)
+    assert "[]" not in hidden and "0.5" not in hidden
+
+
+def test_one_hint_per_function_not_per_case():
+    """The same likely cause under three failing cases is said once, after them."""
+    from autograder.cases import Outcome, format_report
+    outcomes = [Outcome(f"case {i}", False, f"y is off in 4 of 4 entries. Likely cause: did you "
+                                            f"forget the bias b?") for i in range(3)]
+    report = format_report("dense_forward", outcomes)
+    assert report.count("did you forget the bias b?") == 1, report
+    assert report.splitlines()[-1] == "  Likely cause: did you forget the bias b?"
+
+
+def test_a_failed_check_shows_no_library_frame_in_a_notebook(capsys):
+    """IPython shows a CheckFailed as its message alone: no frame of autograder/visible.py."""
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    shell.run_cell("from autograder.visible import check\n"
+                   "def tanh(z):\n    return z\n")
+    capsys.readouterr()
+    shell.run_cell("check(tanh)")
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "CheckFailed: tanh:" in text and "failed" in text, text
+    assert "visible.py" not in text and "Traceback" not in text, text
