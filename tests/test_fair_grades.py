@@ -211,3 +211,36 @@ def test_a_failed_check_shows_no_library_frame_in_a_notebook(capsys):
     text = out.out + out.err
     assert "CheckFailed: tanh:" in text and "failed" in text, text
     assert "visible.py" not in text and "Traceback" not in text, text
+
+
+# ---- partial credit -------------------------------------------------------------------
+
+def test_share_is_zero_for_none_full_for_all_and_never_rounds_up():
+    """A cell's score: 0 when nothing passes, every point when everything does, and a
+    failure never rounds up to full marks."""
+    from autograder.cases import Case, Outcome, share
+    cases = [Case("", "f", {}, {}, {}) for _ in range(200)]
+    ok, bad = Outcome("", True), Outcome("", False)
+    assert share(4, cases, [bad] * 200, True) == 0.0
+    assert share(4, cases, [ok] * 200, True) == 4.0
+    assert share(4, cases, [ok] * 199 + [bad], True) == 3.98
+    assert share(4, cases, [ok] * 199 + [bad], False) == 0.0
+    cases[0].weight = 3.0  # a case the suite weighs three times
+    assert share(2, cases[:2], [bad, ok], True) == 0.5
+
+
+def test_a_partial_grade_cell_outputs_its_score_as_nbgrader_reads_it():
+    """The formgrader's autograded copy of a partly passed cell ends with the score as the
+    cell's value, which nbgrader.utils.determine_grade takes as its partial grade."""
+    import nbformat
+    from nbgrader.utils import determine_grade
+    from autograder.grading.autograded import _grade_outputs
+    from autograder.grading.result import CellGrade
+    grade = CellGrade("relu_tests", 1.0, 0.28, "relu", [
+        {"label": "a", "passed": True, "message": ""},
+        {"label": "b", "passed": False, "message": "y has shape (6,), expected (2, 3)"}], "")
+    cell = nbformat.v4.new_code_cell("grade('relu_tests')", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "grade_id": "relu_tests",
+        "points": 1.0, "schema_version": 3}})
+    cell.outputs = _grade_outputs(grade)
+    assert determine_grade(cell) == (0.28, 1.0)
