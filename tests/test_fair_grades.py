@@ -244,3 +244,29 @@ def test_a_partial_grade_cell_outputs_its_score_as_nbgrader_reads_it():
         "points": 1.0, "schema_version": 3}})
     cell.outputs = _grade_outputs(grade)
     assert determine_grade(cell) == (0.28, 1.0)
+
+
+def test_a_correct_backward_that_raises_on_a_short_cache_is_not_blamed():
+    """lstm_step_forward returning a cache one field short: the correct lstm_step_backward
+    raises on it in the end-to-end case, which must not count against the backward."""
+    import solutions.lstm
+    from autograder.hidden import run_test
+    ns = reference_namespace("solutions.lstm", "solutions.gru")
+    exec(inspect.getsource(solutions.lstm.lstm_step_backward), ns)  # as in a notebook
+    forward = ns["lstm_step_forward"]
+    ns["lstm_step_forward"] = lambda *a: (*forward(*a)[:2], tuple(forward(*a)[2])[:-1])
+    outcomes, report = run_test("lstm_step_backward_tests", ns)
+    assert all(o.passed for o in outcomes), report
+    assert "not counted against lstm_step_backward: the cache your lstm_step_forward " \
+           "returned differs from the reference's (the cache itself)" in report, report
+
+
+def test_a_backward_that_raises_on_the_reference_cache_is_still_blamed():
+    """A backward that raises on every cache loses the end-to-end case too (nothing to
+    excuse it: the forward is the reference)."""
+    from autograder.cases import judge, run_probe
+    from autograder.suites._base import reference_namespace
+    ns = reference_namespace("solutions.lstm", "solutions.gru")
+    exec("def lstm_step_backward(dh_next, dc_next, cache):\n    raise ValueError('no')\n", ns)
+    chain = [c for c in _hidden("lstm_step_backward_tests") if c.upstream]
+    assert chain and all(not judge(c, run_probe(c, ns)).passed for c in chain)
