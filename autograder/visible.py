@@ -118,13 +118,16 @@ def failing_callees(obj, namespace):
     return failing
 
 
+CALLEE_MARK = "which fails its own checks"  # how a note names a failing callee (the report counts it)
+
+
 def callee_note(func, failing):
     """The line that says which function to fix first (empty when none fails)."""
     if not failing:
         return ""
     names = ", ".join(failing)
     them = "it" if len(failing) == 1 else "them"
-    return (f"\n  {func} calls {names}, which fails its own checks"
+    return (f"\n  {func} calls {names}, {CALLEE_MARK}"
             f"{'' if len(failing) == 1 else ' (each)'}: fix {names} first "
             f"(check({failing[0]})), then check {func} again; its failures may all come from {them}.")
 

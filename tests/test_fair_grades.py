@@ -270,3 +270,21 @@ def test_a_backward_that_raises_on_the_reference_cache_is_still_blamed():
     exec("def lstm_step_backward(dh_next, dc_next, cache):\n    raise ValueError('no')\n", ns)
     chain = [c for c in _hidden("lstm_step_backward_tests") if c.upstream]
     assert chain and all(not judge(c, run_probe(c, ns)).passed for c in chain)
+
+
+def test_the_class_summary_counts_losses_from_a_failing_callee_apart():
+    """summary.txt: of the students who lost points in rnn_forward's cell, how many did so
+    with a failing rnn_step_forward named as the cause?"""
+    from autograder.grading.result import CellGrade, Result
+    from autograder.grading.summary import table
+    from autograder.grading.trusted import GradeCell, Trusted
+    from autograder.visible import callee_note
+    trusted = Trusted("03_rnn", "rnn.ipynb", [GradeCell("rnn_forward_tests", 4.0, "code", "")],
+                      {}, [], {})
+    named = CellGrade("rnn_forward_tests", 4.0, 1.5, "rnn_forward",
+                      note=callee_note("rnn_forward", ["rnn_step_forward"]).strip())
+    own = CellGrade("rnn_forward_tests", 4.0, 2.0, "rnn_forward")
+    full = CellGrade("rnn_forward_tests", 4.0, 4.0, "rnn_forward")
+    results = [Result(s, grades=[g]) for s, g in (("a", named), ("b", own), ("c", full))]
+    line = table(results, trusted).splitlines()[-2]
+    assert "2 of 3" in line and "(1 with a failing callee named)" in line, line
