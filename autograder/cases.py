@@ -7,7 +7,8 @@ case and the student's flattened outputs, never the student's objects, so it can
 run in a process the student's code cannot reach.
 """
 from dataclasses import dataclass, field
-from typing import Callable
+import math
+from typing import Callable, Optional
 
 from . import probes
 from .compare import compare_value, error_hint, matches
@@ -27,6 +28,11 @@ class Case:
     rtol: float = 1e-7
     atol: float = 1e-10
     hints: list = field(default_factory=list)  # [(likely cause, flattened outputs of that mistake)]
+    # An end-to-end case: the graded function called on what ``upstream`` (another graded
+    # function) returned, and ``feeds`` what the reference's upstream returns there.
+    upstream: str = ""
+    feeds: dict = field(default_factory=dict)
+    weight: float = 1.0  # its share of the grade cell's points under partial credit
 
 
 @dataclass
@@ -39,6 +45,10 @@ class Test:
     description: str  # the grade cell's docstring: what is checked, never how
     hidden: Callable[[], list]  # builds the hidden cases (needs the reference solutions)
     visible_note: str = ""  # what the visible check does not cover
+    # Other graded functions its checks are meant to call (a training run calls the loss):
+    # when one of those fails its own cell, this cell's feedback names it as the cause.
+    calls: tuple = ()
+    partial: Optional[bool] = None  # share the points among the checks; None: the course's
 
 
 @dataclass
@@ -54,7 +64,49 @@ def run_probe(case, namespace):
 
 
 def judge(case, actual):
-    """Compare flattened outputs with a case's expectations; never raises."""
+    """Compare flattened outputs with a case's expectations; never raises.
+
+    A failed end-to-end case whose upstream function returned something other than the
+    reference's (or raised) is not counted against the case's function: it passes, with
+    a note naming the upstream function, whose own checks grade what it returned.
+    """
+    outcome = _judge(case, actual)
+    if outcome.passed or not case.upstream:
+        return outcome
+    differs = upstream_problem(case, actual)
+    if differs is None:
+        return outcome
+    return Outcome(case.label, True, (
+        f"not counted against {case.func}: {differs}, and {case.func} was called on that. "
+        f"This is scored in {case.upstream}'s own checks: fix {case.upstream} first"))
+
+
+def upstream_problem(case, actual):
+    """How what ``case.upstream`` handed the graded function differs from the reference's
+    (in words, with field names and no values), or None when it does not."""
+    if "feed/raised" in actual:
+        return f"{case.upstream} raised an error in this end-to-end case"
+    if not any(k.startswith("feed/") for k in actual):
+        return None  # nothing came back to tell: the failure counts where it happened
+    wrong = []
+    for key, exp in case.feeds.items():
+        if any(key.startswith(w + "/") for w in wrong):
+            continue
+        if key not in actual or compare_value(key, exp, actual[key], case.rtol, case.atol):
+            wrong.append(key)
+    if not wrong:
+        return None
+    fields = ", ".join(_feed_name(k) for k in wrong[:4]) + (" ..." if len(wrong) > 4 else "")
+    return f"the cache your {case.upstream} returned differs from the reference's ({fields})"
+
+
+def _feed_name(key):
+    """``cache.gates`` for ``feed/1/gates``; ``the cache itself`` for ``feed/1``."""
+    rest = key.split("/", 2)[2:]
+    return f"cache.{rest[0].replace('/', '.')}" if rest else "the cache itself"
+
+
+def _judge(case, actual):
     if "error" in actual:
         message = f"{case.func} raised an error: {actual['error'][6:]}"
         cause = error_hint(actual["error"])
@@ -120,15 +172,52 @@ def format_report(func, outcomes, note=""):
     if not failed:
         text = (f"{func}: the check passed." if len(outcomes) == 1
                 else f"{func}: all {len(outcomes)} checks passed.")
-        return text + (f" Not covered here: {note}" if note else "")
+        return "\n".join([text + (f" Not covered here: {note}" if note else "")]
+                         + notes(outcomes))
     lines = [f"{func}: {len(failed)} of {len(outcomes)} checks failed."]
-    for o in failed[:5]:
-        lines.append(f"  - case '{o.label}': {o.message}")
+    causes = []  # each likely cause once, after the cases, not under every one of them
+    for o in failed:
+        message, _, cause = o.message.partition(LIKELY)
+        if cause and cause not in causes:
+            causes.append(cause)
+        if len(lines) <= 5:
+            lines.append(f"  - case '{o.label}': {message}")
     if len(failed) > 5:
         lines.append(f"  ... and {len(failed) - 5} more")
-    return "\n".join(lines)
+    lines += [f"  Likely cause: {cause}" for cause in causes]
+    return "\n".join(lines + notes(outcomes))
+
+
+LIKELY = ". Likely cause: "  # how a message gives a known mistake's cause
+
+
+def notes(outcomes):
+    """Lines for the cases that passed with a note (an end-to-end case not counted)."""
+    return [f"  - note on case '{o.label}': {o.message}" for o in outcomes
+            if o.passed and o.message]
+
+
+def share(points, cases, outcomes, partial):
+    """A grade cell's score: every point when every check passes; else, under partial
+    credit, the passed checks' weighted share, rounded down to a hundredth (so a failure
+    never rounds up to full marks), else 0. The one formula both graders use."""
+    if not outcomes:
+        return 0.0
+    if all(o.passed for o in outcomes):
+        return float(points)
+    if not partial:
+        return 0.0
+    total = sum(c.weight for c in cases)
+    got = sum(c.weight for c, o in zip(cases, outcomes) if o.passed)
+    return math.floor(100 * points * got / total) / 100 if total else 0.0
 
 
 class CheckFailed(AssertionError):
-    """A check found a wrong result; the message says which case and why."""
+    """A check found a wrong result; the message says which case and why.
+
+    In a notebook it shows as its message alone: no frame of the course's own modules
+    above it (IPython asks an exception for ``_render_traceback_``)."""
+
+    def _render_traceback_(self):
+        return [f"CheckFailed: {self}"]
 

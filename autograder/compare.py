@@ -42,8 +42,10 @@ def compare_value(name, expected, actual, rtol, atol):
             hint = " (the transpose: check which side W or the input is multiplied on)"
         elif actual.size == expected.size:
             hint = " (same number of entries: a reshape, a transpose or a missing keepdims?)"
-        elif actual.ndim == expected.ndim + 1 or actual.ndim + 1 == expected.ndim:
-            hint = " (one axis too many or too few: did you sum or average over the right axis?)"
+        elif actual.ndim + 1 == expected.ndim:
+            hint = _missing_axis(expected.shape, actual.shape)
+        elif actual.ndim == expected.ndim + 1:
+            hint = " (one axis too many: a sum or a mean over one axis missing?)"
         return f"{name} has shape {actual.shape}, expected {expected.shape}{hint}"
     if expected.dtype.kind in "iub":
         if actual.dtype.kind not in "iub" and not np.all(np.isfinite(actual)):
@@ -69,12 +71,23 @@ def compare_value(name, expected, actual, rtol, atol):
     close = np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
+    tolerance = f"(tolerance rtol={rtol:g}, atol={atol:g})"
+    if not expected.ndim:  # a number: no entries to count, no place to point at
+        return f"{name} is off: expected {_fmt(expected)}, got {_fmt(actual)} {tolerance}"
     err = np.where(close, 0.0, np.abs(actual - expected))
-    worst = np.unravel_index(np.argmax(err), err.shape) if err.ndim else ()
+    worst = np.unravel_index(np.argmax(err), err.shape)
     where = list(map(int, worst))
     return (f"{name} is off in {int((~close).sum())} of {close.size} entries; worst at {where}: "
-            f"expected {_fmt(expected[worst])}, got {_fmt(actual[worst])} "
-            f"(tolerance rtol={rtol:g}, atol={atol:g})")
+            f"expected {_fmt(expected[worst])}, got {_fmt(actual[worst])} {tolerance}")
+
+
+def _missing_axis(expected, actual):
+    """Which axis of ``expected`` a one-axis-short shape lacks, in words."""
+    for axis in range(len(expected)):
+        if expected[:axis] + expected[axis + 1:] == tuple(actual):
+            return (f" (axis {axis}, of size {expected[axis]}, is missing: did you keep only "
+                    f"one slice of it, such as the last state, or sum over it?)")
+    return " (one axis too few)"
 
 
 MISSING = "missing:"  # in a known mistake's outputs: this key is absent from what it returns

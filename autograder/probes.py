@@ -29,18 +29,44 @@ PROBES = {"call": call, "methods": methods, "chain": probes_training.chain,
 
 
 def run(namespace, probe, spec, arrays):
-    """Run one probe; any exception becomes an ``"error:..."`` entry, never escapes."""
+    """Run one probe; any exception becomes an ``"error:..."`` entry, never escapes (with
+    the feeds of an end-to-end case whose graded function raised)."""
     try:
         return PROBES[probe](namespace, spec, arrays)
-    except ProbeError as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        feeds = getattr(exc, "__dict__", {}).get(probes_training.FEEDS, {})
+        return dict(_error(exc, spec), **{k: v for k, v in feeds.items()
+                                          if k.startswith("feed/")})
+
+
+def _error(exc, spec):
+    """The ``{"error": ...}`` entry for an exception the student's code raised."""
+    if isinstance(exc, ProbeError):
         return {"error": f"error:{exc}"}
-    except NotImplementedError:
+    if isinstance(exc, NotImplementedError):
+        stub = _raised_in(exc)
+        if stub and stub != _graded_name(spec):  # a function it calls, not the one checked
+            return {"error": f"error:NotImplementedError: {stub}, which it calls, is still the "
+                             f"stub; write {stub} first"}
         return {"error": "error:NotImplementedError: the function is still the stub; "
                          "replace `raise NotImplementedError()` with your code"}
-    except BaseException as exc:  # the student's error is reported, not raised
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}{where(exc)}"}
+    return {"error": f"error:{type(exc).__name__}: {str(exc)[:500]}{where(exc)}"}
+
+
+def _graded_name(spec):
+    """The function or class a spec checks (the last call of a chain)."""
+    if "calls" in spec and "cls" not in spec and spec["calls"]:
+        return spec["calls"][-1].get("func", "")
+    return spec.get("func") or spec.get("cls") or ""
+
+
+def _raised_in(exc):
+    """The name of the function that raised ``exc`` (its innermost frame in a notebook cell)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if _CELL_FILE.search(f.filename or "") or f.filename.startswith("<")]
+    return frames[-1].name if frames and frames[-1].name != "<module>" else ""
 
 
 # Files notebook cells are compiled under: ``<cell 7>`` (rnn-course-student check and

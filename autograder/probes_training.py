@@ -28,17 +28,35 @@ def chain(namespace, spec, arrays):
             return value
         return build(v, arrays)
 
-    result = None
-    for c in spec["calls"]:
+    result, calls, feeds = None, spec["calls"], {}
+    for n, c in enumerate(calls):
         fn = lookup(namespace, c["func"])
+        last = n == len(calls) - 1
+        if last and spec.get("feeds"):
+            # What the earlier calls hand the last one (the student's own cache), copied before
+            # the call: the judge blames a failure on the function that made a wrong one.
+            for j, v in enumerate(c.get("args", [])):
+                if isinstance(v, dict) and "result" in v:
+                    flatten(arg(v), f"feed/{j}", feeds)
         args = [arg(v) for v in c.get("args", [])]
         kwargs = {k: arg(v) for k, v in c.get("kwargs", {}).items()}
-        if spec.get("strict", True):
-            result = strict(lambda: fn(*args, **kwargs))
-        else:
-            result = fn(*args, **kwargs)
+        try:
+            if spec.get("strict", True):
+                result = strict(lambda: fn(*args, **kwargs))
+            else:
+                result = fn(*args, **kwargs)
+        except Exception as exc:
+            if spec.get("feeds") and not last:  # the graded function never ran
+                return {"error": f"error:{c['func']} raised {type(exc).__name__}",
+                        "feed/raised": "str:" + c["func"]}
+            if feeds:  # the graded function raised on what it was handed: keep that too
+                exc.__dict__[FEEDS] = feeds
+            raise
         results.append(result)
-    return flatten(result)
+    return dict(flatten(result), **feeds)
+
+
+FEEDS = "_autograder_feeds"  # where a raising chain leaves its feeds for probes.run
 
 
 

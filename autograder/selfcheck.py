@@ -23,7 +23,8 @@ import threading
 from pathlib import Path
 
 from .probes import where
-from .visible import CheckFailed, _index, called_names, callee_note, run_check
+from .visible import (CheckFailed, _index, called_names, callee_note, missing_graded,
+                      run_check)
 
 TIMEOUT = 60.0  # seconds per cell and per function's checks, as `rnn-course grade --timeout`
 _DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
@@ -174,7 +175,13 @@ def check_notebook(path, stream=None, timeout=TIMEOUT):
         verb = "" if error.startswith("ran past") else "raised "
         print(f"note: code cell {number} {verb}{error}", file=stream)
     results = {}
-    for name in graded_functions(namespace, order, broken):
+    graded = graded_functions(namespace, order, broken)
+    defined = set(graded) | {n for n, obj in namespace.items()
+                             if getattr(obj, "__module__", None) == "__main__"}
+    for name, message in missing_graded(defined).items():
+        results[name] = False
+        print("FAIL " + message, file=stream)
+    for name in graded:
         if name in broken:
             passed, report = False, f"{name}: not checked: {broken[name]}."
         else:

@@ -6,6 +6,7 @@ TensorFlow and finish in well under a second. A failed check raises
 :class:`CheckFailed` naming the function, the case, expected against actual, and
 a likely cause when the mistake is a known one.
 """
+import difflib
 import json
 import os
 import sys
@@ -26,6 +27,37 @@ def _index():
         for func, entry in document["functions"].items():
             index[func] = (entry["note"], entry["cases"])
     return index
+
+
+@lru_cache(maxsize=None)
+def _graded_by_assignment():
+    """assignment -> the names its grade cells look up, from its visible file."""
+    return {json.loads(p.read_text())["assignment"]: tuple(json.loads(p.read_text())["functions"])
+            for p in sorted(DATA.glob("visible_*.json"))}
+
+
+def missing_graded(defined):
+    """{name: one-line reason} for the graded names of the notebook's assignment (the one
+    sharing most names with ``defined``) that ``defined`` lacks.
+
+    The grade cells look each function up by its name: one renamed or deleted scores 0,
+    so the student's check must fail it too rather than check only what is there.
+    """
+    defined = set(defined)
+    overlap = {a: len(defined & set(names)) for a, names in _graded_by_assignment().items()}
+    best = max(overlap, key=overlap.get, default=None)
+    if best is None or not overlap[best]:
+        return {}
+    return {name: not_defined_message(name, defined)
+            for name in _graded_by_assignment()[best] if name not in defined}
+
+
+def not_defined_message(name, defined=()):
+    """``f: not defined after Run All ...``: the one line a missing graded name gets."""
+    close = difflib.get_close_matches(name, [d for d in defined if d != name], n=1, cutoff=0.75)
+    return (f"{name}: not defined after Run All, so its grade cell scores 0"
+            + (f" (renamed to {close[0]}? the grader looks for {name})" if close
+               else f" (the grader looks for a function named {name})"))
 
 
 def visible_cases(func_name):
@@ -86,13 +118,16 @@ def failing_callees(obj, namespace):
     return failing
 
 
+CALLEE_MARK = "which fails its own checks"  # how a note names a failing callee (the report counts it)
+
+
 def callee_note(func, failing):
     """The line that says which function to fix first (empty when none fails)."""
     if not failing:
         return ""
     names = ", ".join(failing)
     them = "it" if len(failing) == 1 else "them"
-    return (f"\n  {func} calls {names}, which fails its own checks"
+    return (f"\n  {func} calls {names}, {CALLEE_MARK}"
             f"{'' if len(failing) == 1 else ' (each)'}: fix {names} first "
             f"(check({failing[0]})), then check {func} again; its failures may all come from {them}.")
 
@@ -104,9 +139,19 @@ def check(obj):
     as the notebook defines them.
     """
     namespace = sys._getframe(1).f_globals
+    name = getattr(obj, "__name__", None)
+    if isinstance(name, str) and name not in _index():
+        close = difflib.get_close_matches(name, list(_index()), n=1, cutoff=0.75)
+        if close:  # a renamed graded function: the grade cell will not find it
+            raise CheckFailed(f"{name} is not a graded name: the grade cell looks for "
+                              f"{close[0]}; rename {name} back to {close[0]}") from None
     passed, report = run_check(obj, namespace)
     if not passed:
-        raise CheckFailed(report)
+        if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+            # In a grade cell under `nbgrader autograde`, grade() below judges these same
+            # cases with the hidden ones and scores the cell (partial credit): say it once.
+            return
+        raise CheckFailed(report) from None
     print(report)
 
 

@@ -38,11 +38,14 @@ def _dec(value):
 
 
 def case_to_json(case):
-    return {"label": case.label, "func": case.func, "probe": case.probe, "spec": case.spec,
+    data = {"label": case.label, "func": case.func, "probe": case.probe, "spec": case.spec,
             "arrays": {k: _enc(v) for k, v in case.arrays.items()},
             "expected": {k: _enc(v) for k, v in case.expected.items()},
             "names": case.names, "rtol": case.rtol, "atol": case.atol,
             "hints": [[cause, {k: _enc(v) for k, v in wrong.items()}] for cause, wrong in case.hints]}
+    if case.weight != 1.0:  # its share under partial credit, when the suite sets one
+        data["weight"] = case.weight
+    return data
 
 
 def case_from_json(data):
@@ -50,7 +53,8 @@ def case_from_json(data):
                 arrays={k: _dec(v) for k, v in data["arrays"].items()},
                 expected={k: _dec(v) for k, v in data["expected"].items()},
                 names=data["names"], rtol=data["rtol"], atol=data["atol"],
-                hints=[(c, {k: _dec(v) for k, v in w.items()}) for c, w in data["hints"]])
+                hints=[(c, {k: _dec(v) for k, v in w.items()}) for c, w in data["hints"]],
+                weight=float(data.get("weight", 1.0)))
 
 
 def dumps(document):

@@ -58,6 +58,24 @@ CONVENTIONS = """\
 - `check(f)` runs the visible checks of `f`. Grade cells are read-only: they run the same
   checks plus hidden ones when your notebook is graded."""
 
+# The caches an assignment adds to the four of 01-05, for its conventions cell.
+ASSIGNMENT_CACHES = {
+    "07_gated": ("LSTMStepCache", "LSTMCache", "GRUStepCache", "GRUCache"),
+    "08_cnn_tagging": ("Conv1DCache", "MaxPoolCache", "TemporalDenseCache"),
+}
+
+
+def conventions(assignment):
+    """The conventions cell of an assignment: every cache its functions fill is named."""
+    extra = ASSIGNMENT_CACHES.get(assignment)
+    if not extra:
+        return CONVENTIONS
+    listed = "`EmbeddingCache`)"
+    assert listed in CONVENTIONS
+    return CONVENTIONS.replace(listed, "`EmbeddingCache`; in this assignment "
+                               + ", ".join(f"`{c}`" for c in extra) + ")")
+
+
 HEADER = re.compile(r"^# %% \[(\w+)(?:\s+([^\]]*))?\]\s*$")
 
 
@@ -161,7 +179,7 @@ def build(assignment, spec_path):
         if kind == "markdown":
             cell = nbformat.v4.new_markdown_cell(markdown(body))
         elif kind == "conventions":
-            cell = nbformat.v4.new_markdown_cell(CONVENTIONS)
+            cell = nbformat.v4.new_markdown_cell(conventions(assignment))
         elif kind == "code":
             cell = nbformat.v4.new_code_cell(body)
         elif kind == "setup":

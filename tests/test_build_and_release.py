@@ -67,3 +67,44 @@ def test_released_notebooks_carry_no_answers():
         solutions = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
                      and c.cell_type == "code"]
         assert solutions and all("raise NotImplementedError()" in c.source for c in solutions)
+
+
+def _is_answer_cell(cell):
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "assignments").rglob("*.ipynb")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_written_answer_is_preceded_by_its_question(path):
+    """Does a student see the question right above every cell where they write an answer
+    (nbgrader replaces the answer cell's own text with "YOUR ANSWER HERE")?"""
+    cells = nbformat.read(path, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if not _is_answer_cell(cell):
+            continue
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        before = cells[i - 1] if i else None
+        assert before is not None and before.cell_type == "markdown" \
+            and not _is_answer_cell(before) and "Question" in before.source, \
+            f"{path.name}: the answer cell {grade_id} has no question in the cell before it"
+        points = cell.metadata["nbgrader"]["points"]
+        assert f"{points:g} point" in before.source, \
+            f"{path.name}: the question before {grade_id} does not say it is worth {points:g} points"
+
+
+def test_every_conventions_cell_names_the_caches_its_notebook_fills():
+    """Does the conventions cell of each notebook name every provided cache its solution
+    cells use (07 and 08 used to list only the four caches of 01-05)?"""
+    from autograder.caches import CACHE_TYPES
+    for path in sorted((ROOT / "assignments").rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        conventions = [c.source for c in nb.cells if c.source.startswith("### Conventions")]
+        if not conventions:
+            continue
+        source = COURSE / "source" / path.parent.name / path.name
+        used = {name for c in nbformat.read(source, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+                for name in CACHE_TYPES if f"{name}(" in c.source}
+        missing = sorted(n for n in used if f"`{n}`" not in conventions[0])
+        assert not missing, f"{path.name}: the conventions cell does not name {missing}"

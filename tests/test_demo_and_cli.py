@@ -28,7 +28,9 @@ def test_demo_grades_three_students(tmp_path):
     full = sum(v[1] for v in table["ada"].values())
     assert total["ada"] == full > 0
     assert 0 < total["ben"] < full
-    assert table["ben"]["dense_forward_tests"][0] == 0 and table["ben"]["softmax_tests"][0] == 0
+    assert table["ben"]["dense_forward_tests"][0] == 0  # no bias: every case is wrong
+    # An overflowing softmax is right on ordinary logits: partial credit keeps that share.
+    assert 0 < table["ben"]["softmax_tests"][0] < table["ben"]["softmax_tests"][1]
     assert total["cai"] == 0
     assert (tmp_path / "grades.csv").read_text().count("\n") >= 4
     for s in ("ada", "ben", "cai"):

@@ -133,3 +133,39 @@ def test_gru_matches_keras_forward_and_gradients(tf_keras):
     for name, a, k in zip(("dx", "dh0", "dWx", "dWh", "dbx", "dbh"), gru_backward(dh, cache),
                           theirs):
         assert relative(a, k) < 1e-12, name
+
+
+@pytest.mark.slow
+def test_a_mask_with_initial_states_follows_the_notebooks_one_rule(tf_keras):
+    """07 states one rule for masked steps: h and c carry over (h0 and c0 before the first real
+    step), and says it is Keras's state: every step from the first real one on and the last h
+    and c equal Keras's, and only Keras's output at leading masked steps differs (zeros). Does
+    live Keras still do exactly that, for the LSTM and the GRU?"""
+    tf, keras = tf_keras
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(N, T, D))
+    W, b = rng.normal(0, 0.5, size=(4 * H, H + D)), rng.normal(0, 0.5, size=4 * H)
+    h0, c0 = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    layer = keras.layers.LSTM(H, return_sequences=True, return_state=True, dtype="float64")
+    layer.build((None, T, D))
+    layer.set_weights(lstm_to_keras(W, b))
+    out, h_last, c_last = (v.numpy() for v in layer(
+        tf.constant(x), initial_state=[tf.constant(h0), tf.constant(c0)], mask=tf.constant(MASK)))
+    ours, cache = lstm_forward(x, W, b, h0=h0, c0=c0, mask=MASK)
+    gru = [rng.normal(0, 0.5, size=s) for s in ((3 * H, D), (3 * H, H), (3 * H,), (3 * H,))]
+    glayer = keras.layers.GRU(H, return_sequences=True, return_state=True, dtype="float64")
+    glayer.build((None, T, D))
+    glayer.set_weights(gru_to_keras(*gru))
+    gout, g_last = (v.numpy() for v in glayer(tf.constant(x), initial_state=[tf.constant(h0)],
+                                              mask=tf.constant(MASK)))
+    gours, _ = gru_forward(x, *gru, h0=h0, mask=MASK)
+    # Sample 0 has one leading masked step: the state there is h0, Keras's output zeros.
+    np.testing.assert_array_equal(ours[0, 0], h0[0])
+    np.testing.assert_array_equal(cache.c[0, 0], c0[0])
+    np.testing.assert_array_equal(out[0, 0], np.zeros(H))
+    np.testing.assert_array_equal(gours[0, 0], h0[0])
+    np.testing.assert_array_equal(gout[0, 0], np.zeros(H))
+    assert relative(ours[0, 1:], out[0, 1:]) < 1e-12 and relative(ours[1:], out[1:]) < 1e-12
+    assert relative(gours[0, 1:], gout[0, 1:]) < 1e-12 and relative(gours[1:], gout[1:]) < 1e-12
+    assert relative(ours[:, -1], h_last) < 1e-12 and relative(cache.c[:, -1], c_last) < 1e-12
+    assert relative(gours[:, -1], g_last) < 1e-12

@@ -21,5 +21,7 @@ def test_grading_on_a_local_dask_cluster_gives_the_same_scores(dense_course, tmp
                   executor=client.get_executor(), quiet=True)
     book = totals(ctx["db_url"], "01_dense", "dense")
     assert sum(v[0] for v in book["ada"].values()) == 12
-    assert book["ben"]["dense_forward_tests"][0] == 0
-    assert sum(v[0] for v in book["ben"].values()) == 9
+    # partial credit: a dense_forward without the activation argument passes only the
+    # checks that leave it at its default (the share measured in tests/test_grading_hostile.py)
+    assert book["ben"]["dense_forward_tests"][0] == 0.37
+    assert sum(v[0] for v in book["ben"].values()) == pytest.approx(9.37)

@@ -59,6 +59,14 @@ def test_01_dense_scores_equal_plain_nbgrader(tmp_path):
     assert set(plain) == set(ours) == set(students)
     for student in students:
         assert ours[student] == plain[student], student
+    # Partial credit (the course's setting) is what both gave: a stub scores 0, the
+    # reference every point, and some one-mistake submission a share strictly in between.
+    cells = [k for k in plain["reference"] if k != "comments"]
+    assert all(plain["stub"][k][0] == 0 for k in cells)
+    assert all(plain["reference"][k][0] == plain["reference"][k][1] for k in cells)
+    mistakes = [v for s, row in plain.items() if s.startswith("m-")
+                for k, v in row.items() if k != "comments"]
+    assert any(0 < score < top for score, top, _ in mistakes), plain
 
 
 @pytest.mark.slow

@@ -89,7 +89,8 @@ def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path, monke
     assert declared - read == ORDER_ONLY
     book = totals(db, "01_dense", "dense")
     assert sum(v[0] for v in book["ada"].values()) == 12
-    assert book["ben"]["relu_tests"][0] == 0 and book["ben"]["sigmoid_tests"][0] == 1
+    # partial credit: the flattening relu is right on its one 1-D case only (1 of 7 checks)
+    assert book["ben"]["relu_tests"][0] == 0.28 and book["ben"]["sigmoid_tests"][0] == 1
     notes = (ctx["out"] / "grades.csv").read_text()
     assert "renamed" in notes and "stray file" in notes
     assert not (course / "gradebook.db").exists()

@@ -72,6 +72,10 @@ def _grade_outputs(grade):
     text = report(grade)
     if grade.score == grade.points:
         return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    if grade.score > 0:  # partial credit: the score as the cell's value, as nbgrader reads it
+        return [nbformat.v4.new_output("stream", name="stdout", text=text + "\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(grade.score)},
+                                       execution_count=None)]
     return [nbformat.v4.new_output("error", ename="CheckFailed", evalue=text, traceback=[text])]
 
 

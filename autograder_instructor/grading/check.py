@@ -20,7 +20,7 @@ from pathlib import Path
 
 from autograder.cases import format_report, judge
 from autograder.selfcheck import first_line, syntax_message
-from autograder.visible import _index, callee_note, visible_cases
+from autograder.visible import _index, callee_note, missing_graded, visible_cases
 from .limits import Limits
 from .prepare import DEMO_TAG, read
 from .process import GraderFault, ProcessDied, StudentProcess, TimedOut
@@ -166,6 +166,9 @@ def run(path, limits=None, out=None, timeout=None):
     broken = _syntax_errors(nb)
     started = time.monotonic()
     results = {}
+    for func, message in missing_graded(defined_names(nb)).items():
+        results[func] = False
+        print(message, file=out)
     limit = f"{limits.cell_timeout:g} s"
     with tempfile.TemporaryDirectory(prefix="rnn-check-") as work:
         try:
@@ -216,6 +219,6 @@ def run(path, limits=None, out=None, timeout=None):
             print(f"the checker could not run your notebook ({exc}); try again", file=out)
             return 2
     failed = sum(not ok for ok in results.values())
-    print(f"{len(funcs) - failed} of {len(funcs)} functions pass their visible checks "
+    print(f"{len(results) - failed} of {len(results)} functions pass their visible checks "
           f"({time.monotonic() - started:.1f} s). The grade cells also run hidden cases.", file=out)
     return failed

@@ -205,15 +205,24 @@ def _note_refused(result, reply):
 def _name_failing_callees(grade, earlier, history):
     """A failed grade cell whose function calls one that failed its own grade cell says
     which to fix first (rnn_forward calling a wrong rnn_step_forward)."""
-    if grade.score or not grade.func:
+    if grade.score >= grade.points or not grade.func:
         return
     from autograder.visible import callee_note
     from .check import calls_in
-    used = calls_in([action.source for action in history], grade.func)
-    failing = [g.func for g in earlier.values() if g.func in used and not g.score and g.points]
+    used = calls_in([action.source for action in history], grade.func) | _meant_to_call(grade)
+    failing = [g.func for g in earlier.values() if g.func in used and g.score < g.points]
     note = callee_note(grade.func, list(dict.fromkeys(failing))).strip()
     if note:
         grade.note = f"{grade.note} {note}".strip()
+
+
+def _meant_to_call(grade):
+    """The graded functions a grade cell's checks are meant to call besides its own."""
+    from ..suites import find_test
+    try:
+        return set(find_test(grade.grade_id).calls)
+    except KeyError:
+        return set()
 
 
 __all__ = ["Execution", "Runner", "execute"]

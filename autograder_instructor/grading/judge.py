@@ -1,8 +1,10 @@
 """Judge a grade cell in the grading process: expected values never enter the student's.
 
-A grade cell passes when every case of its visible check (the ``check(f)`` line
-of the trusted cell) and every hidden case pass, as under plain nbgrader, where
-either one failing raises in the cell. Points are all or nothing per grade cell.
+A grade cell's cases are those of its visible check (the ``check(f)`` line of the
+trusted cell) and its hidden ones. Under partial credit (the course's setting,
+:data:`autograder_instructor.suites.PARTIAL_CREDIT`) its points are shared among them by
+:func:`autograder.cases.share`, the formula plain nbgrader's grade cell outputs too;
+otherwise every case must pass for any point.
 
 A cell's cases are derived once, as a :class:`CellChecks`: the same object's cases
 are sent to the student's process and then judged against the outputs that come back.
@@ -10,9 +12,10 @@ are sent to the student's process and then judged against the outputs that come 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from autograder.cases import Outcome, format_report, judge
-from ..suites import find_test
+from autograder.cases import Outcome, format_report, judge, share
 from autograder.visible import visible_cases
+
+from ..suites import find_test, partial_credit
 from .redact import hide
 from .result import CellGrade
 from .similarity.behaviour import wrong_output
@@ -24,6 +27,7 @@ class CellChecks:
     func: str
     visible: tuple
     hidden: tuple
+    partial: bool = False
 
     @property
     def cases(self):
@@ -45,7 +49,7 @@ class CellChecks:
                         wrong[str(number)] = mark
                 outcome = hide(case, actual, outcome, number)
             outcomes.append(outcome)
-        grade = finish(cell, self.func, outcomes)
+        grade = finish(cell, self.func, outcomes, cases=self.cases, partial=self.partial)
         grade.wrong = wrong
         return grade
 
@@ -64,12 +68,18 @@ def _checks(grade_id, checks):
             visible += visible_cases(func)[1]
         except KeyError:
             pass
-    return CellChecks(test.func, tuple(visible), tuple(test.hidden()))
+    return CellChecks(test.func, tuple(visible), tuple(test.hidden()), partial_credit(test))
 
 
-def finish(cell, func, outcomes, reason=""):
-    passed = bool(outcomes) and all(o.passed for o in outcomes) and not reason
-    return CellGrade(cell.grade_id, cell.points, cell.points if passed else 0.0, func,
+def finish(cell, func, outcomes, reason="", cases=None, partial=False):
+    """The CellGrade of ``outcomes``; ``cases`` (their weights) for partial credit."""
+    if reason:
+        score = 0.0
+    elif cases is None:  # a cell without isolated checks: its own tests, all or nothing
+        score = float(cell.points) if outcomes and all(o.passed for o in outcomes) else 0.0
+    else:
+        score = share(cell.points, cases, outcomes, partial)
+    return CellGrade(cell.grade_id, cell.points, score, func,
                      [{"label": o.label, "passed": o.passed, "message": o.message}
                       for o in outcomes], reason)
 

@@ -44,7 +44,9 @@ def _problem(name, func, expected, actual, rtol, atol):
         return f"{name} differs in {int((got != expected).sum())} of {got.size} entries"
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     err = np.where(close, 0.0, np.abs(got - expected))
-    worst = [int(i) for i in np.unravel_index(np.argmax(err), err.shape)] if err.ndim else []
+    if not err.ndim:
+        return f"{name} is off by {_size(err.max())}"
+    worst = [int(i) for i in np.unravel_index(np.argmax(err), err.shape)]
     return (f"{name} is off in {int((~close).sum())} of {close.size} entries, by up to "
             f"{_size(err.max())} (at {worst})")
 
@@ -52,8 +54,8 @@ def _problem(name, func, expected, actual, rtol, atol):
 def hide(case, actual, outcome, number):
     """The Outcome a student may read for hidden case ``number`` (1-based)."""
     label = f"hidden case {number}: {case.label}"
-    if outcome.passed:
-        return Outcome(label, True, "")
+    if outcome.passed:  # its note names fields and functions, never values
+        return Outcome(label, True, outcome.message)
     if "error" in actual:
         first = str(actual["error"])[6:].strip().splitlines()[:1]
         text = _FLOAT.sub("…", first[0])[:200] if first else "an error"

@@ -69,11 +69,22 @@ def table(results, trusted, books=None, isolation=""):
         scores = [_cell_score(r, cell.grade_id, books) for r in results]
         mean = sum(scores) / n if n else 0.0
         lost = sum(s < cell.points for s in scores)
-        lines.append(f"{cell.grade_id:<28} {cell.points:>6g} {mean:>6.2f} {lost:>7} of {n:<3}")
+        # Lost because a function it calls is wrong (the feedback named the callee): counted
+        # apart, so a teacher sees which losses are one bug costing twice.
+        callee = sum(s < cell.points and _callee_named(r, cell.grade_id)
+                     for r, s in zip(results, scores))
+        lines.append(f"{cell.grade_id:<28} {cell.points:>6g} {mean:>6.2f} {lost:>7} of {n:<3}"
+                     + (f" ({callee} with a failing callee named)" if callee else ""))
     totals = [total(r, books)[0] for r in results]
     if totals:
         lines.append(f"{'total':<28} {trusted.max_score:>6g} {sum(totals) / n:>6.2f}")
     return "\n".join(lines)
+
+
+def _callee_named(result, grade_id):
+    """Whether this cell's feedback named a failing function it calls as the cause."""
+    from autograder.visible import CALLEE_MARK
+    return any(g.grade_id == grade_id and CALLEE_MARK in (g.note or "") for g in result.grades)
 
 
 def _cell_score(result, grade_id, books):

@@ -161,6 +161,12 @@ def pool_back_ties_not_split(dy, cache):
     return np.where(x == y[:, None, :], dy[:, None, :], 0.0)  # each tie gets all of dy
 
 
+def pool_back_isclose_ties(dy, cache):
+    x, y = cache
+    winners = np.isclose(x, y[:, None, :])  # 1 and 1 + 1e-7 count as a tie: TF splits only exact ties
+    return np.where(winners, (dy / winners.sum(axis=1))[:, None, :], 0.0)
+
+
 # ---- temporal_dense_forward ----------------------------------------------------------
 
 def tdense_mixes_time(h, W, b):
@@ -278,6 +284,17 @@ def mce_gradient_not_masked(z, y, mask):
     return float(loss), (np.exp(log_p) - onehot) / count  # padding still gets a gradient
 
 
+def mce_raw_labels(z, y, mask):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(log_p, y[..., None], axis=-1)[..., 0]  # raw labels, padding too
+    count = max(int(mask.sum()), 1)
+    loss = -np.sum(np.where(mask, picked, 0.0)) / count
+    dz = np.exp(log_p)
+    np.put_along_axis(dz, y[..., None], np.take_along_axis(dz, y[..., None], -1) - 1, -1)
+    return float(loss), np.where(mask[..., None], dz, 0.0) / count
+
+
 MUTANTS = [
     Mutant("conv1d_forward", "the kernel is reversed in time: deep learning libraries compute "
            "a cross-correlation, window position j is multiplied by K[j], not K[k - 1 - j]",
@@ -310,6 +327,9 @@ MUTANTS = [
            "splits dy equally between every tied step", pool_back_last_tie),
     Mutant("global_max_pool_backward", "every tied step gets all of dy: split it, dy / "
            "(number of tied steps)", pool_back_ties_not_split),
+    Mutant("global_max_pool_backward", "only values exactly equal to the maximum tie (x == y): "
+           "TensorFlow gives 1 + 1e-7 all of dy and 1 nothing; np.isclose is not a tie test "
+           "here", pool_back_isclose_ties),
     Mutant("temporal_dense_forward", "the reshape mixes samples and steps: apply W to the last "
            "axis (h @ W.T works on (N, T, H) directly)", tdense_mixes_time),
     Mutant("temporal_dense_forward", "did you forget the bias?", tdense_no_bias),
@@ -338,4 +358,7 @@ MUTANTS = [
            "largest logit of each position first", mce_unstable),
     Mutant("masked_softmax_cross_entropy", "dz must be 0 at padded positions",
            mce_gradient_not_masked),
+    Mutant("masked_softmax_cross_entropy", "a label at a padded position can be anything, "
+           "even outside [0, C): replace it by a valid class (np.where(mask, y, 0)) before "
+           "indexing with it", mce_raw_labels),
 ]

@@ -65,6 +65,16 @@ def lstm_step_input_first(x_t, h_prev, c_prev, W, b):
     return h_next, c_next, LSTMStepCache(x_t, h_prev, c_prev, W, b, i, f, g, o, c_next, h_next)
 
 
+def lstm_step_plain_tuple_cache(x_t, h_prev, c_prev, W, b):
+    H = h_prev.shape[1]
+    a = np.concatenate([h_prev, x_t], axis=1) @ W.T + b
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
+    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    c_next = f * c_prev + i * g
+    h_next = o * np.tanh(c_next)
+    return h_next, c_next, (x_t, h_prev, c_prev, W, b, i, f, g, o, c_next, h_next)
+
+
 # ---- lstm_forward --------------------------------------------------------------------
 
 def lstm_forward_c_not_carried_when_masked(x, W, b, h0=None, c0=None, mask=None):
@@ -129,6 +139,23 @@ def lstm_forward_cell_reset_each_step(x, W, b, h0=None, c0=None, mask=None):
             h_t = np.where(mask[:, t][:, None], h_t, h_prev)
         h[:, t], c[:, t], gates[:, t] = h_t, c_t, np.concatenate([sc.i, sc.f, sc.g, sc.o], 1)
         h_prev = h_t
+    return h, LSTMCache(x, W, b, h0, c0, h, c, gates, mask)
+
+
+def lstm_forward_gates_misordered_in_cache(x, W, b, h0=None, c0=None, mask=None):
+    N, T, _ = x.shape
+    H = W.shape[0] // 4
+    h_prev = np.zeros((N, H)) if h0 is None else h0
+    c_prev = np.zeros((N, H)) if c0 is None else c0
+    h0, c0 = h_prev, c_prev
+    h, c, gates = np.empty((N, T, H)), np.empty((N, T, H)), np.empty((N, T, 4 * H))
+    for t in range(T):
+        h_t, c_t, sc = lstm_step_forward(x[:, t], h_prev, c_prev, W, b)
+        if mask is not None:
+            keep = mask[:, t][:, None]
+            h_t, c_t = np.where(keep, h_t, h_prev), np.where(keep, c_t, c_prev)
+        h[:, t], c[:, t], gates[:, t] = h_t, c_t, np.concatenate([sc.i, sc.f, sc.o, sc.g], 1)
+        h_prev, c_prev = h_t, c_t
     return h, LSTMCache(x, W, b, h0, c0, h, c, gates, mask)
 
 
@@ -294,6 +321,9 @@ MUTANTS = [
            "use the sigmoid", lstm_step_sigmoid_candidate),
     Mutant("lstm_step_forward", "W acts on [h_prev, x_t], hidden part first, not [x_t, h_prev]",
            lstm_step_input_first),
+    Mutant("lstm_step_forward", "return the cache as the provided LSTMStepCache(x_t, h_prev, "
+           "c_prev, W, b, i, f, g, o, c_next, h_next), not a plain tuple: lstm_step_backward "
+           "reads it by field", lstm_step_plain_tuple_cache),
     Mutant("lstm_forward", "a masked step must carry the cell state c over unchanged too, not "
            "only h", lstm_forward_c_not_carried_when_masked),
     Mutant("lstm_forward", "a masked step must carry h over unchanged too, not only c",
@@ -302,6 +332,8 @@ MUTANTS = [
            "when c0 is None)", lstm_forward_c0_ignored),
     Mutant("lstm_forward", "each step must start from the previous step's cell state c, not "
            "from c0 again", lstm_forward_cell_reset_each_step),
+    Mutant("lstm_forward", "cache.gates holds every step's gates in the order i, f, g, o (as "
+           "the weights' blocks), which lstm_backward reads", lstm_forward_gates_misordered_in_cache),
     Mutant("lstm_step_backward", "c_next also reaches the loss through h_next = o * tanh(c_next): "
            "add dh_next * o * (1 - tanh(c_next)**2) to dc_next", lstm_step_back_no_dh_to_dc),
     Mutant("lstm_step_backward", "dc_next, the gradient arriving from the later steps through "

@@ -9,6 +9,17 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+# The course's setting: a grade cell's points are shared among its checks (each case's
+# ``weight``; a Test's ``partial`` overrides it), in `rnn-course grade` and in plain
+# `nbgrader autograde` alike (there the grade cell outputs its score, which nbgrader reads
+# as partial credit). False: a grade cell earns all its points or none.
+PARTIAL_CREDIT = True
+
+
+def partial_credit(test):
+    """Whether ``test``'s grade cell shares its points among its checks."""
+    return PARTIAL_CREDIT if test.partial is None else bool(test.partial)
+
 
 @lru_cache(maxsize=None)
 def modules():

@@ -37,9 +37,15 @@ def chain_case(reference, label, calls, outputs, keep=None, expected=None, rtol=
     keys = {"out": outputs[0]} if len(outputs) == 1 else {
         f"out/{i}": n for i, n in enumerate(outputs)}
     keep = set(keep or keys.values())
-    case = Case(label=label, func=calls[-1][0], spec={"calls": specs, "strict": True},
+    case = Case(label=label, func=calls[-1][0], spec={"calls": specs, "strict": True,
+                                                      "feeds": True},
                 arrays=arrays, expected={}, probe="chain", rtol=rtol, atol=atol,
                 names={k: n for k, n in keys.items() if n in keep})
+    fed = [a["result"][0] for a in calls[-1][1] if isinstance(a, dict) and "result" in a]
+    if fed:  # an end-to-end case is scored where its first wrong function is
+        case.upstream = calls[fed[0]][0]
+        case.feeds = {k: v for k, v in expected_from(reference, case).items()
+                      if k.startswith("feed/")}
     return _finish(reference, case, expected)
 
 

@@ -116,6 +116,14 @@ def _pool_backward_cases():
     out.append(call_case(R, "ties: two, three and every step share a maximum, reference cache",
                          "global_max_pool_backward", [rng.normal(size=(3, 4)), cache],
                          outputs=("dx",)))
+    x = rng.normal(size=(2, 5, 3))
+    x[0, 1, 0], x[0, 3, 0] = 4.0, 4.0 + 1e-7  # near-ties: only the exact maximum is a winner
+    x[1, 0, 2], x[1, 4, 2] = 5.0 + 1e-7, 5.0
+    x[1, 2, 1], x[1, 3, 1] = 3.0, 3.0  # and an exact tie beside them
+    _, cache = R["global_max_pool_forward"](x)
+    out.append(call_case(R, "near-ties (4 and 4 + 1e-7): only the exact maximum gets dy, "
+                         "reference cache", "global_max_pool_backward",
+                         [rng.normal(size=(2, 3)), cache], outputs=("dx",)))
     out.append(chain_case(R, "end to end with ties: global_max_pool_forward then backward",
                           [("global_max_pool_forward", [_tied(rng, 2, 7, 3)], None),
                            ("global_max_pool_backward", [rng.normal(size=(2, 3)),
@@ -196,6 +204,11 @@ def _loss_cases():
     y = np.where(mask, y, -1)  # labels at padded positions are not valid classes
     out.append(call_case(R, "label -1 at padded positions (they must be ignored)",
                          "masked_softmax_cross_entropy", [z, y, mask], outputs=LOSS))
+    z, y, mask = _loss_inputs(rng, 4, 6, 3)
+    junk = np.resize(np.array([3, 7, -5, 10 ** 6]), y.shape)  # C, beyond C, below -C, huge
+    out.append(call_case(R, "labels outside [0, C) at padded positions (anything may be there)",
+                         "masked_softmax_cross_entropy", [z, np.where(mask, y, junk), mask],
+                         outputs=LOSS))
     z, y, _ = _loss_inputs(rng, 3, 4, 5)
     mask = np.zeros((3, 4), dtype=bool)
     out.append(call_case(R, "no real position at all: loss 0 and dz 0, no warning",

@@ -307,7 +307,8 @@ TESTS = [
     Test("two_layer_training_tests", "sgd_step", 2, "Training: a two-layer ReLU network trained "
          "with your iterate_minibatches, sigmoid_cross_entropy_with_logits and sgd_step "
          "(dense layers from assignment 01) reaches high training accuracy on a problem no "
-         "linear model solves.", _training_cases),
+         "linear model solves.", _training_cases,
+         calls=("sigmoid_cross_entropy_with_logits", "iterate_minibatches")),
 ]
 
 VISIBLE = {

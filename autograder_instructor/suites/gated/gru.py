@@ -43,7 +43,20 @@ def step_forward_cases():
                         {"h_next": g[k + "step_h"]}))
         out.append(case(f"Keras GRU, one step from a given state ({name} weights)",
                         [x[:, 0], h0, *golden_weights(g, k)], {"h_next": g[k + "step_h_init"]}))
+    out.append(cache_case(R, rng, "gru_step_forward"))
     return out
+
+
+def cache_case(R, rng, func):
+    """The cache a forward returns, type and every field (see _lstm.cache_case)."""
+    x, w, h0 = rng.normal(size=(3, 4, 2)), weights(rng, 2, 3), rng.normal(0, 0.5, size=(3, 3))
+    if func == "gru_step_forward":
+        return call_case(R, "the cache: GRUStepCache(x_t, h_prev, Wx, Wh, bx, bh, z, r, hh, ah, "
+                         "h_next), D=2, H=3", func, [x[:, 0], h0, *w],
+                         outputs=("h_next", "cache"))
+    return call_case(R, "the cache: GRUCache(x, Wx, Wh, bx, bh, h0, h, gates, ah, mask), with "
+                     "h0 and a mask", func, [x, *w], {"h0": h0, "mask": _mask(3, 4)},
+                     outputs=("h", "cache"))
 
 
 def forward_cases():
@@ -86,6 +99,7 @@ def forward_cases():
             out.append(last_case(R, f"Keras GRU (return_sequences=False){what}, {name} "
                                  f"weights", "gru_forward", args, kwargs,
                                  {names[0]: g[k + "last" + suffix]}, names))
+    out.append(cache_case(R, rng, "gru_forward"))
     return out
 
 

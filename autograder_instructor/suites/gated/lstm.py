@@ -59,7 +59,22 @@ def step_forward_cases():
         out.append(case(f"Keras LSTM, one step from given h0 and c0 ({name} W)",
                         [x[:, 0], h0, c0, W, b],
                         {"h_next": g[k + "step_h_init"], "c_next": g[k + "step_c_init"]}))
+    out.append(cache_case(R, rng, "lstm_step_forward"))
     return out
+
+
+def cache_case(R, rng, func):
+    """The cache a forward returns, type and every field: the backward reads it by field, and
+    is graded on the reference's cache, so a wrong cache must cost the forward (as in 03)."""
+    x, (W, b) = rng.normal(size=(3, 4, 2)), weights(rng, 2, 3)
+    h0, c0 = rng.normal(0, 0.5, size=(3, 3)), rng.normal(size=(3, 3))
+    if func == "lstm_step_forward":
+        return call_case(R, "the cache: LSTMStepCache(x_t, h_prev, c_prev, W, b, i, f, g, o, "
+                         "c_next, h_next), D=2, H=3", func, [x[:, 0], h0, c0, W, b],
+                         outputs=("h_next", "c_next", "cache"))
+    return call_case(R, "the cache: LSTMCache(x, W, b, h0, c0, h, c, gates, mask), with h0, c0 "
+                     "and a mask", func, [x, W, b], {"h0": h0, "c0": c0, "mask": _mask(3, 4)},
+                     outputs=("h", "cache"))
 
 
 def forward_cases():
@@ -107,6 +122,7 @@ def forward_cases():
                                  f"{name} W", "lstm_forward", [x, W, b], kwargs,
                                  {names[0]: g[k + "last" + suffix],
                                   names[1]: g[k + "c_last" + suffix]}, names))
+    out.append(cache_case(R, rng, "lstm_forward"))
     return out
 
 

@@ -323,10 +323,13 @@ plt.show()
 
 # %% [grade two_layer_training_tests]
 
-# %% [answer learning_rate_question points=1]
+# %% [markdown]
+# ### Question (graded by hand, 1 point)
+#
 # Try `learning_rate` 0.05 and 5 in `train` for the two-layer network. What happens to the
 # loss curve in each case, and why?
-#
+
+# %% [answer learning_rate_question points=1]
 # With 0.05 the loss falls, but slowly: each step is ten times shorter, so after 150 epochs
 # the network is still far from the minimum and the boundary is a rough polygon. With 5 the
 # steps overshoot: the loss jumps up and down (or ReLU units die, their input stuck below

@@ -296,11 +296,14 @@ if not GRADING and require_keras():  # Keras is optional
               np.array_equal(pad_sequences(seqs, **kwargs),
                              keras.utils.pad_sequences(seqs, **kwargs)))
 
-# %% [answer tagging_or_classification points=1]
+# %% [markdown]
+# ### Question (graded by hand, 1 point)
+#
 # For each task, would you use every state (`return_sequences=True`) or only the last
 # state, and would a bidirectional RNN help? (a) deciding whether a review is positive;
 # (b) marking every word of a sentence as a person's name or not.
-#
+
+# %% [answer tagging_or_classification points=1]
 # (a) Only the last state: one label for the whole review, and the last state has read every
 # word (with a mask and pre-padding it is not disturbed by the padding). A bidirectional
 # RNN helps, because the forward state knows the end of the review best and the backward

@@ -116,9 +116,12 @@ check(lstm_step_forward)
 # to zeros; the cache holds the ones actually used.
 #
 # **Masks.** Where `mask[n, t]` is False the step is skipped for that sample: **both** h and
-# c carry over unchanged. (Carry only h, and a padded position silently rewrites the cell's
-# memory.) As in 03, Keras's output at leading masked steps is zeros, not the initial state,
-# when you pass a non-zero `initial_state`; with zero initial states the two agree.
+# c carry over unchanged, so `h[:, t]` and `c[:, t]` are the previous step's states, and
+# `h0` and `c0` before the first real step. (Carry only h, and a padded position silently
+# rewrites the cell's memory.) This is the rule the checks grade. It is Keras's *state*:
+# every step from the first real one on, and the last h and c (`return_state=True`), equal
+# Keras's. Only Keras's *output* at leading masked steps differs, and only with a non-zero
+# `initial_state`: it writes zeros there, as in 03.
 #
 # **Speed.** The input part of the pre-activations, `x[:, t] @ W[:, H:].T + b`, does not
 # depend on the state: one product `x @ W[:, H:].T` computes it for every step at once,

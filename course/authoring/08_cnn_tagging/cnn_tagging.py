@@ -484,14 +484,17 @@ if not GRADING and require_keras():  # Keras is optional
 # (assignment 03) with `return_sequences=True` has, at every step, a state that has read
 # the rest of the sentence too.
 
-# %% [answer every_state_question points=2]
+# %% [markdown]
+# ### Question (graded by hand, 2 points)
+#
 # For each task, say whether a model needs the RNN's state at every position
 # (`return_sequences=True`) or only the last one, and whether a CNN with global max
 # pooling would do: (a) the sentiment of a review; (b) the part of speech of every word;
 # (c) finding the names of people in a sentence; (d) whether a sentence contains the phrase
 # "not good". Then give one tagging example in which the words *after* a word decide its
 # tag, and say what model you would use for it.
-#
+
+# %% [answer every_state_question points=2]
 # (a) Only the last state (one label per review); a CNN with max pooling does well when
 # short phrases decide, as on this corpus. (b) Every state: one label per word, so a
 # classifier at every position (`return_sequences=True` and a dense layer per step); a
