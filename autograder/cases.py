@@ -46,6 +46,7 @@ class Outcome:
     label: str
     passed: bool
     message: str = ""
+    cause: str = ""  # the known mistake the outputs matched (its "likely cause"), if any
 
 
 def run_probe(case, namespace):
@@ -58,7 +59,8 @@ def judge(case, actual):
     if "error" in actual:
         message = f"{case.func} raised an error: {actual['error'][6:]}"
         cause = error_hint(actual["error"])
-        return Outcome(case.label, False, message + (f". Likely cause: {cause}" if cause else ""))
+        return Outcome(case.label, False, message + (f". Likely cause: {cause}" if cause else ""),
+                       cause or "")
     problems, wrong = [], []
     for key, exp in case.expected.items():
         if any(key.startswith(w + "/") for w in wrong):
@@ -80,8 +82,7 @@ def judge(case, actual):
     message = "; ".join(problems[:3])
     for cause, wrong in case.hints:
         if matches(wrong, actual, case.rtol, case.atol):
-            message += f". Likely cause: {cause}"
-            break
+            return Outcome(case.label, False, message + f". Likely cause: {cause}", cause)
     return Outcome(case.label, False, message)
 
 

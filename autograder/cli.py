@@ -10,6 +10,7 @@ COMMANDS = [
     "autograder.bundle",
     "autograder.lectures",
     "autograder.grading.command",
+    "autograder.grading.class_commands",
 ]
 
 

@@ -18,13 +18,23 @@ def _grade(args):
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
     print(ctx["summary"])
+    _print_changes(ctx)
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
           f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
     print(f"gradebook: {ctx['db_url']}\ngrades:    {out / 'grades.csv'}\n"
           f"feedback:  {out / 'feedback'}/<student>.html (and, for exchange submissions, "
           f"{course / 'feedback'}/<student>/{args.assignment}/ for nbgrader release_feedback)\n"
           f"histogram: {out / 'histogram.png'}")
+    if ctx["report"]:
+        print(f"report:    {ctx['report']}")
     return 0
+
+
+def _print_changes(ctx):
+    """Under the summary: whose score changed since the last run, in which cell, and why."""
+    from .changes import text
+    if ctx["changes"] is not None:
+        print("\n" + text(ctx["changes"]))
 
 
 def _inputs(args):

@@ -62,7 +62,8 @@ def _checks(grade_id, checks):
 def finish(cell, func, outcomes, reason=""):
     passed = bool(outcomes) and all(o.passed for o in outcomes) and not reason
     return CellGrade(cell.grade_id, cell.points, cell.points if passed else 0.0, func,
-                     [{"label": o.label, "passed": o.passed, "message": o.message}
+                     [{"label": o.label, "passed": o.passed, "message": o.message,
+                       **({"cause": o.cause} if o.cause else {})}
                       for o in outcomes], reason)
 
 

@@ -336,8 +336,30 @@ class Summarise(Step):
         ctx["histogram"] = histogram(results, trusted, out / "histogram.png", books)
 
 
+class Report(Step):
+    """report.html: what the class got wrong, what changed since the last run (this run's
+    scores are kept in scores.json for the next), difficulty, discrimination, time. A report
+    that cannot be written is noted and cannot stop the run: the grades are written."""
+    needs = ("results", "books", "trusted", "out", "collection", "stream")
+    makes = ("report", "changes")
+
+    def __call__(self, ctx):
+        from . import report
+        current = {s.student for s in ctx["collection"].submissions}
+        results = [r for r in ctx["results"] if r.student in current]
+        books = {s: b for s, b in ctx["books"].items() if s in current and b}
+        ctx["report"], ctx["changes"] = None, None
+        try:
+            path, model = report.write(ctx["out"], ctx["trusted"], results, books)
+            ctx["report"], ctx["changes"] = path, model["changes"]
+        except Exception as exc:
+            print(f"the class report could not be written: {type(exc).__name__}: {exc}",
+                  file=ctx["stream"])
+
+
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
-         CopyNotebooks(), BuildTasks(), Grade(), ReadBack(), WriteFeedback(), Summarise()]
+         CopyNotebooks(), BuildTasks(), Grade(), ReadBack(), WriteFeedback(), Summarise(),
+         Report()]
 
 
 def run(**inputs):

@@ -23,6 +23,7 @@ class CellGrade:
     outcomes: list = field(default_factory=list)  # [{"label", "passed", "message"}]
     reason: str = ""  # why it could not be graded (timeout, crash), if so
     note: str = ""  # anything else the student should know about this cell
+    callees: list = field(default_factory=list)  # failing graded functions it calls (a cascade)
 
     @classmethod
     def zero(cls, cell, reason, func=""):
