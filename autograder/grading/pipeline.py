@@ -345,6 +345,7 @@ class Report(Step):
 
     def __call__(self, ctx):
         from . import report
+        stream = ctx["stream"]
         current = {s.student for s in ctx["collection"].submissions}
         results = [r for r in ctx["results"] if r.student in current]
         books = {s: b for s, b in ctx["books"].items() if s in current and b}
@@ -354,7 +355,7 @@ class Report(Step):
             ctx["report"], ctx["changes"] = path, model["changes"]
         except Exception as exc:
             print(f"the class report could not be written: {type(exc).__name__}: {exc}",
-                  file=ctx["stream"])
+                  file=stream)
 
 
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),

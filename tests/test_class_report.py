@@ -1,0 +1,209 @@
+"""The class report on a class whose mistakes we planted: does it count each known mistake
+for the right students, keep cascades apart, compute difficulty and discrimination as a
+hand computation does, and list exactly the scores a regrade changed?
+
+One grading run of 12 students (01_dense) is shared by the whole module.
+"""
+import html
+import json
+import re
+import statistics
+
+import nbformat
+import pytest
+
+from autograder.grading import pipeline
+from autograder.mutants import mutants_for
+from autograder.submissions import fill
+
+from .fixtures.grading_course import released_dense, submitted
+from .fixtures.make_submissions import RELEASED, SOURCE
+
+POINTS = {"sigmoid_tests": 1, "tanh_tests": 1, "relu_tests": 1, "softmax_tests": 2,
+          "dense_forward_tests": 3, "dense_backward_tests": 4}
+HONEST = ("ada", "ben", "cai", "dot")
+# student -> (function, known mistake) planted, and the grade cells that must lose points
+PLANTED = {
+    "fay": ("relu", "relu_leaky"), "gil": ("relu", "relu_leaky"),
+    "hal": ("softmax", "softmax_wrong_axis"), "ivy": ("softmax", "softmax_wrong_axis"),
+    "jon": ("softmax", "softmax_wrong_axis"),
+    "kim": ("dense_forward", "dense_forward_no_bias"),
+    "lee": ("dense_backward", "dense_backward_db_mean"),
+}
+STUB = "eli"
+# dense_forward calls relu and softmax: a wrong one costs dense_forward its points too
+LOST = {"fay": ("relu_tests", "dense_forward_tests"), "gil": ("relu_tests", "dense_forward_tests"),
+        "hal": ("softmax_tests", "dense_forward_tests"),
+        "ivy": ("softmax_tests", "dense_forward_tests"),
+        "jon": ("softmax_tests", "dense_forward_tests"), "kim": ("dense_forward_tests",),
+        "lee": ("dense_backward_tests",), STUB: tuple(POINTS)}
+
+
+def _mistake(func, name):
+    mutant = next(m for m in mutants_for(func) if m.name == name)
+    return mutant, {func: mutant.source()}
+
+
+def expected_scores():
+    """Every student's score per grade cell, written down from the plan."""
+    students = HONEST + tuple(PLANTED) + (STUB,)
+    return {s: {g: (0 if g in LOST.get(s, ()) else p) for g, p in POINTS.items()}
+            for s in students}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """(course, the run's context, the report's numbers) for the planted class."""
+    base = tmp_path_factory.mktemp("class-report")
+    course = released_dense(tmp_path_factory, base / "course")
+    notebooks = {s: fill(RELEASED, SOURCE) for s in HONEST}
+    notebooks[STUB] = nbformat.read(RELEASED, as_version=4)
+    for student, (func, name) in PLANTED.items():
+        notebooks[student] = fill(RELEASED, SOURCE, _mistake(func, name)[1])
+    folder = base / "submitted"
+    submitted(folder, {s: nbformat.writes(nb).encode() for s, nb in notebooks.items()})
+    ctx = pipeline.run(assignment="01_dense", submissions=folder, course=course, jobs=2,
+                       quiet=True)
+    model = json.loads((ctx["out"] / "report.json").read_text())
+    return course, folder, ctx, model
+
+
+def test_the_class_scored_as_planted(graded):
+    """Did the run give every student the points the plan says (the premise of the rest)?"""
+    _, _, ctx, model = graded
+    got = {r.student: {g.grade_id: g.score for g in r.grades} for r in ctx["results"]}
+    assert got == expected_scores()
+    assert model["students"] == len(got)
+
+
+def test_each_planted_mistake_is_counted_for_exactly_its_students(graded):
+    """Is each known mistake listed under its function with exactly the students who made it,
+    the top five ordered by students, each with its lecture section?"""
+    _, _, _, model = graded
+    planted = {}
+    for student, (func, name) in PLANTED.items():
+        planted.setdefault((func, _mistake(func, name)[0].cause, name), []).append(student)
+    found = {(f["func"], m["cause"], m["mutant"]): m["students"]
+             for f in model["misconceptions"] for m in f["mistakes"]}
+    assert found == {k: sorted(v) for k, v in planted.items()}
+    counts = [m["count"] for m in model["top"]]
+    assert counts == [3, 2, 1, 1] and model["top"][0]["mutant"] == "softmax_wrong_axis"
+    sections = {m["func"]: m["section"] for m in model["top"]}
+    assert sections["softmax"].startswith("§3 ") and "nonlinearities" in sections["softmax"]
+    assert sections["dense_backward"].endswith("The dense layer")
+
+
+def test_cascades_are_counted_apart_from_the_functions_own_mistakes(graded):
+    """Are the five dense_forward cells lost to a wrong relu or softmax listed as cascades,
+    naming the callee, and never as dense_forward's own mistake, while kim's missing bias is?"""
+    _, _, _, model = graded
+    cascades = {(c["student"], c["func"]): c["callees"] for c in model["cascades"]}
+    assert cascades == {("fay", "dense_forward"): ["relu"], ("gil", "dense_forward"): ["relu"],
+                        ("hal", "dense_forward"): ["softmax"],
+                        ("ivy", "dense_forward"): ["softmax"],
+                        ("jon", "dense_forward"): ["softmax"]}
+    assert all(c["lost"] == 3 for c in model["cascades"])
+    forward = next(f for f in model["misconceptions"] if f["func"] == "dense_forward")
+    assert [m["students"] for m in forward["mistakes"]] == [["kim"]]
+    assert forward["cascades"] == ["fay", "gil", "hal", "ivy", "jon"]
+    assert forward["unexplained"] == [] and forward["unexplained_share"] == 0.0
+    assert all(f["stubs"] == [STUB] for f in model["misconceptions"])
+
+
+def _hand_point_biserial(cell, scores):
+    xs = [s[cell] for s in scores.values()]
+    rest = [sum(s.values()) - s[cell] for s in scores.values()]
+    return statistics.correlation(xs, rest)
+
+
+def test_difficulty_and_discrimination_equal_a_hand_computation(graded):
+    """Per grade cell, are the mean, the share at full marks and the point-biserial against
+    the rest of the total those computed by hand from the planted scores?"""
+    _, _, _, model = graded
+    scores = expected_scores()
+    n = len(scores)
+    for cell in model["cells"]:
+        g = cell["name"]
+        column = [s[g] for s in scores.values()]
+        assert cell["n"] == n
+        assert cell["mean"] == pytest.approx(sum(column) / n)
+        assert cell["full"] == pytest.approx(sum(x == POINTS[g] for x in column) / n)
+        assert cell["discrimination"] == pytest.approx(_hand_point_biserial(g, scores))
+    sigmoid = next(c for c in model["cells"] if c["name"] == "sigmoid_tests")
+    assert sigmoid["mean"] == pytest.approx(11 / 12)  # only the stub loses it
+    # each check of sigmoid_tests, hidden ones included, fails for the stub alone
+    checks = model["cases"]["sigmoid_tests"]
+    assert any(c["name"].startswith("hidden case") for c in checks)
+    assert all(c["n"] == n and c["mean"] == pytest.approx(11 / 12) for c in checks)
+
+
+def test_the_page_is_self_contained_with_its_plots_and_numbers(graded):
+    """Is report.html one offline page (no external URL, no script) with its plots inline,
+    stating the counts of the planted mistakes and the cascades?"""
+    _, _, ctx, _ = graded
+    page = ctx["report"].read_text()
+    assert ctx["report"].name == "report.html"
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script" not in page
+    assert page.count('src="data:image/png;base64,') >= 4
+    text = html.unescape(page)
+    for func, name in set(PLANTED.values()):
+        assert _mistake(func, name)[0].cause in text
+    assert "5 answers lost 15 points" in text
+    assert "3: hal, ivy, jon" in text
+
+
+def test_student_text_is_escaped():
+    """Does a student id or a message carrying HTML reach the page as text, never as markup?"""
+    from autograder.grading.report_html import render
+    evil = "<img src=x onerror=alert(1)>"
+    model = {"assignment": "01_dense", "max_score": 12, "students": 1, "totals": {evil: 3},
+             "not_graded": [evil], "cells": [], "cases": {},
+             "misconceptions": [{"func": "relu", "section": "", "mistakes": [
+                 {"cause": evil, "mutant": "m", "count": 1, "students": [evil]}],
+                 "unexplained": [evil], "wrong": 2, "unexplained_share": 0.5,
+                 "cascades": [evil], "stubs": [], "not_graded": []}],
+             "top": [{"cause": evil, "mutant": "m", "count": 1, "students": [evil],
+                      "func": "relu", "section": ""}],
+             "cascades": [{"student": evil, "func": "f", "callees": [evil], "lost": 1.0}],
+             "timing": [{"student": evil, "seconds": 1.0, "cells": 0.5, "checks": 0.5,
+                         "limits": [evil]}],
+             "changes": [{"student": evil, "cell": evil, "before": 0.0, "after": 1.0,
+                          "delta": 1.0, "why": "manual grade"}]}
+    page = render(model)
+    assert "<img src=x" not in page and html.escape(evil) in page
+
+
+def test_a_regrade_lists_exactly_the_manual_grade_that_changed(graded):
+    """After a grader changes one student's cell in the gradebook, does the next grading run
+    (which regrades nothing) list exactly that student and cell, and `rnn-course report`
+    then list only what changed after that run?"""
+    from nbgrader.api import Gradebook
+
+    from autograder.cli import main
+    course, folder, ctx, model = graded
+    assert model["changes"] is None  # the first run has nothing to compare with
+    db = ctx["db_url"]
+
+    def manual(student, cell, score):
+        with Gradebook(db) as gb:
+            gb.find_grade(cell, "dense", "01_dense", student).manual_score = score
+            gb.db.commit()
+
+    manual("kim", "dense_forward_tests", 2.0)
+    again = pipeline.run(assignment="01_dense", submissions=folder, course=course, jobs=2,
+                         quiet=True)
+    assert len(again["finished"]) == 12 and not again["todo"]
+    assert again["changes"] == [{"student": "kim", "cell": "dense_forward_tests", "before": 0.0,
+                                 "after": 2.0, "delta": 2.0, "why": "manual grade"}]
+    assert "kim" in again["report"].read_text()
+
+    manual("lee", "dense_backward_tests", 4.0)
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["report", "01_dense", "--course", str(course)]) == 0
+    printed = out.getvalue()
+    assert "lee: dense_backward_tests 0 -> 4 (+4, manual grade)" in printed
+    assert "kim" not in printed  # kept by the last run: not a change since then
