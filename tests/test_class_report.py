@@ -39,6 +39,35 @@ LOST = {"fay": ("relu_tests", "dense_forward_tests"), "gil": ("relu_tests", "den
         "lee": ("dense_backward_tests",), STUB: tuple(POINTS)}
 
 
+DUE, ON_TIME, LATE = "2026-11-20 10:00:00 UTC", "2026-11-20 09:00:00 UTC", "2026-11-21 12:30:00 UTC"
+LATE_STUDENT = "dot"  # honest, 26.5 hours late: two started days
+# nbgrader's documented way to a penalty of one's own: a LateSubmissionPlugin subclass
+PER_DAY = """
+import math
+from nbgrader.plugins import LateSubmissionPlugin
+
+
+class TenPercentPerDay(LateSubmissionPlugin):
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        return 0.1 * score * math.ceil(total_seconds_late / 86400)
+
+
+c.AssignLatePenalties.plugin_class = TenPercentPerDay
+"""
+
+
+def _late_rules(course, submissions=None):
+    """The course's due date and late plugin, as an instructor sets them for nbgrader."""
+    from nbgrader.api import Gradebook
+    with open(course / "nbgrader_config.py", "a") as f:
+        f.write(PER_DAY)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment("01_dense", duedate=DUE)
+    for student, stamp in ((LATE_STUDENT, LATE), ("ada", ON_TIME)):
+        if submissions:
+            (submissions / student / "01_dense" / "timestamp.txt").write_text(stamp)
+
+
 def _mistake(func, name):
     mutant = next(m for m in mutants_for(func) if m.name == name)
     return mutant, {func: mutant.source()}
@@ -62,6 +91,7 @@ def graded(tmp_path_factory):
         notebooks[student] = fill(RELEASED, SOURCE, _mistake(func, name)[1])
     folder = base / "submitted"
     submitted(folder, {s: nbformat.writes(nb).encode() for s, nb in notebooks.items()})
+    _late_rules(course, folder)
     ctx = pipeline.run(assignment="01_dense", submissions=folder, course=course, jobs=2,
                        quiet=True)
     model = json.loads((ctx["out"] / "report.json").read_text())
@@ -207,3 +237,61 @@ def test_a_regrade_lists_exactly_the_manual_grade_that_changed(graded):
     printed = out.getvalue()
     assert "lee: dense_backward_tests 0 -> 4 (+4, manual grade)" in printed
     assert "kim" not in printed  # kept by the last run: not a change since then
+
+
+def _submission(db, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(db) as gb:
+        sub = gb.find_submission("01_dense", student)
+        return sub.score, sub.late_submission_penalty, sub.total_seconds_late
+
+
+def test_the_late_penalty_is_the_one_plain_nbgrader_gives(graded, tmp_path_factory):
+    """Does rnn-course grade give the late student the penalty `nbgrader autograde` gives the
+    same notebook, timestamp, due date and plugin (none to the student on time), and do the
+    report, the feedback page and grades.csv show it?"""
+    import csv
+    import shutil
+
+    from autograder.release import nbgrader
+    course, folder, ctx, model = graded
+    plain = released_dense(tmp_path_factory, tmp_path_factory.mktemp("plain") / "course")
+    _late_rules(plain)
+    target = plain / "submitted" / LATE_STUDENT / "01_dense"
+    shutil.copytree(folder / LATE_STUDENT / "01_dense", target)
+    nbgrader(plain, "autograde", "01_dense", "--student", LATE_STUDENT)
+    theirs = _submission(f"sqlite:///{plain / 'gradebook.db'}", LATE_STUDENT)
+    assert theirs == (12.0, pytest.approx(2.4), 26.5 * 3600)  # 10% of 12 for each of 2 days
+    assert _submission(ctx["db_url"], LATE_STUDENT) == theirs
+    assert _submission(ctx["db_url"], "ada")[1:] in ((None, 0), (0.0, 0))
+
+    assert model["late"] == [{"student": LATE_STUDENT, "seconds": 26.5 * 3600,
+                              "penalty": pytest.approx(2.4), "raw": 12.0,
+                              "score": pytest.approx(9.6)}]
+    page = (ctx["out"] / "feedback" / f"{LATE_STUDENT}.html").read_text()
+    assert "Submitted 1 d 2 h 30 min after the due date" in page
+    assert "a late penalty of 2.4 points was taken off 12" in page
+    assert "after the due date" not in (ctx["out"] / "feedback" / "ada.html").read_text()
+    with open(ctx["out"] / "grades.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert float(rows[LATE_STUDENT]["score"]) == pytest.approx(9.6)  # as nbgrader export says
+
+
+def test_penalty_method_zero_takes_the_whole_score(graded):
+    """With nbgrader's own LateSubmissionPlugin and penalty_method "zero", is the late
+    student's penalty their whole score, and the on-time student's none?"""
+    from nbgrader.plugins import LateSubmissionPlugin
+
+    from autograder.grading import late
+    course, _, ctx, _ = graded
+    config = late.course_config(course)
+    config.AssignLatePenalties.plugin_class = LateSubmissionPlugin
+    config.LateSubmissionPlugin.penalty_method = "zero"
+    try:
+        for student in (LATE_STUDENT, "ada"):
+            late.assign(ctx["db_url"], config, "01_dense", "dense", student)
+        assert _submission(ctx["db_url"], LATE_STUDENT)[1] == 12.0
+        assert not _submission(ctx["db_url"], "ada")[1]
+    finally:  # the course's own rules again, for the tests after this one
+        late.assign(ctx["db_url"], late.course_config(course), "01_dense", "dense", LATE_STUDENT)
+    assert _submission(ctx["db_url"], LATE_STUDENT)[1] == pytest.approx(2.4)

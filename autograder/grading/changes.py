@@ -11,14 +11,22 @@ import json
 from pathlib import Path
 
 CURRENT, PREVIOUS = "scores.json", "previous-scores.json"
+LATE = "late penalty"
 
 
 def snapshot(rows):
     """{student: {"total", "cells": {grade_id: score, or None while it awaits a grader},
     "manual": [grade ids a grader scored], "sha"}} of the report's rows."""
-    return {row["student"]: {"total": row["total"], "cells": row["cells"],
+    return {row["student"]: {"total": row["total"],
+                             "cells": {**row["cells"], **_penalty(row)},
                              "manual": sorted(row["manual"]), "sha": row["sha"]}
             for row in rows}
+
+
+def _penalty(row):
+    """A late penalty, as a pseudo-cell of negative points, so that a change in it is listed."""
+    penalty = (row.get("late") or {}).get("penalty")
+    return {LATE: -penalty} if penalty else {}
 
 
 def load(folder, name=CURRENT):
@@ -58,6 +66,8 @@ def diff(previous, current):
 
 
 def _why(cell, before, after):
+    if cell == LATE:
+        return "late penalty (nbgrader's late-submission plugin)"
     if cell in after.get("manual", ()) or cell in before.get("manual", ()):
         return "manual grade"
     if before.get("sha") and after.get("sha") and before["sha"] != after["sha"]:

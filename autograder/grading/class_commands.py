@@ -1,4 +1,6 @@
-"""The ``report`` sub-command of ``rnn-course``: the class report from the gradebook alone."""
+"""The ``report`` and ``export`` sub-commands of ``rnn-course``: the class report and the
+learning platform's import file, from the gradebook alone."""
+from pathlib import Path
 
 
 def _report(args):
@@ -29,3 +31,33 @@ def add_parser(sub):
     p.add_argument("--out", help="folder of the grading run (default: <course>/grading/<assignment>;"
                                  " with several assignments, leave it out)")
     p.set_defaults(handler=_report)
+
+    from .lms_export import PLATFORMS
+    p = sub.add_parser(
+        "export", help="write the grades a learning platform imports (Canvas, Moodle) or a CSV",
+        description="Write the import file of Canvas's gradebook or Moodle's CSV grade import "
+                    "(or a plain CSV) for ASSIGNMENTs, from the gradebook (manual grades and "
+                    "late penalties as nbgrader export counts them), matching students through "
+                    "nbgrader's student table (lms_user_id for Canvas, email for Moodle) and "
+                    "listing every student it could not match (then the exit code is 1). See "
+                    "docs/instructor-guide.md.")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT", help="assignment ids")
+    p.add_argument("--to", required=True, choices=PLATFORMS, help="the platform")
+    p.add_argument("--out", help="the file to write (default: <course>/grading/<to>-grades.csv)")
+    add_course_option(p)
+    p.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///<course>/gradebook.db)")
+    p.set_defaults(handler=_export)
+
+
+def _export(args):
+    from ..release import chosen_course
+    from .inputs import Inputs
+    from .lms_export import text, write
+    course = chosen_course(args)
+    db = Inputs.given(assignment=args.assignments[0], submissions=".", course=course,
+                      db_url=args.db).resolved().db_url  # the gradebook grade writes
+    out = Path(args.out or course / "grading" / f"{args.to}-grades.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    export = write(db, args.assignments, args.to, out)
+    print(text(export))
+    return 1 if export.unmatched else 0

@@ -27,10 +27,12 @@ def rows(trusted, results, books):
             grade = kept.get(cell.grade_id)
             cells[cell.grade_id] = (None if grade and grade["pending"] else
                                     grade["score"] if grade else auto.get(cell.grade_id, 0.0))
-        score = (total(result, books)[0] if result else book["score"])
+        # the statistics are about the questions: a late penalty is not taken off here
+        score = (book or {}).get("raw_score", total(result, books)[0] if result else 0.0)
         out.append({"student": student, "total": score, "cells": cells,
                     "manual": {g for g, v in kept.items() if v.get("manual")},
-                    "sha": result.sha if result else "", "result": result})
+                    "sha": result.sha if result else "", "result": result,
+                    "late": {k: (book or {}).get(k, 0.0) for k in ("seconds_late", "penalty")}})
     return out
 
 
@@ -86,15 +88,24 @@ def timing(table):
     return out
 
 
+def lateness(table):
+    """The late submissions: how late, and the penalty nbgrader's plugin gave (see :mod:`.late`)."""
+    return [{"student": r["student"], "seconds": r["late"]["seconds_late"],
+             "penalty": r["late"]["penalty"], "raw": r["total"],
+             "score": max(0.0, r["total"] - r["late"]["penalty"])}
+            for r in table if r["late"]["seconds_late"]]
+
+
 def build(trusted, results, books, changes=None):
     """Every number of the report, as JSON values."""
     table = rows(trusted, results, books)
     funcs = list(dict.fromkeys(g.func for r in table if r["result"] for g in r["result"].grades
                                if g.func))
 
+    cells = {r["student"]: r["cells"] for r in table}
+
     def score(student, grade):
-        row = next(r for r in table if r["student"] == student)
-        return row["cells"].get(grade.grade_id) or 0.0
+        return cells[student].get(grade.grade_id) or 0.0
 
     found = misconceptions.answers([r["result"] for r in table if r["result"]], score)
     by_func = misconceptions.by_function(found, funcs)
@@ -106,5 +117,5 @@ def build(trusted, results, books, changes=None):
         "cases": {g: [i.as_dict() for i in items] for g, items in cases(trusted, table).items()},
         "misconceptions": by_func, "top": misconceptions.top(by_func),
         "cascades": misconceptions.cascades(found),
-        "timing": timing(table), "changes": changes,
+        "timing": timing(table), "late": lateness(table), "changes": changes,
     }, table

@@ -280,6 +280,32 @@ def _safely(result, stream, what, write):
               f"{type(exc).__name__}: {exc}", file=stream)
 
 
+class LatePenalties(Step):
+    """The late penalty of every submission, by nbgrader's own AssignLatePenalties and the
+    late-submission plugin the course's nbgrader_config.py configures (see :mod:`.late`),
+    after its scores are recorded, as nbgrader autograde does; a plugin that fails is
+    reported by student and cannot stop the run."""
+    needs = ("results", "trusted", "db_url", "course", "stream")
+    makes = ("late",)
+
+    def __call__(self, ctx):
+        from . import late
+        trusted, stream = ctx["trusted"], ctx["stream"]
+        config = late.course_config(ctx["course"])
+        failed = {}
+        for result in ctx["results"]:
+            if result.grader_failure:
+                continue
+            try:
+                late.assign(ctx["db_url"], config, trusted.assignment, trusted.name,
+                            result.student)
+            except Exception as exc:
+                failed[result.student] = f"{type(exc).__name__}: {exc}"
+                print(f"{result.student}: the late penalty could not be set: "
+                      f"{failed[result.student]}", file=stream)
+        ctx["late"] = failed
+
+
 class ReadBack(Step):
     """Every student's page of the gradebook as it is now, manual scores and comments
     included, kept students' too: a grader may have graded or commented since."""
@@ -359,8 +385,8 @@ class Report(Step):
 
 
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
-         CopyNotebooks(), BuildTasks(), Grade(), ReadBack(), WriteFeedback(), Summarise(),
-         Report()]
+         CopyNotebooks(), BuildTasks(), Grade(), LatePenalties(), ReadBack(), WriteFeedback(),
+         Summarise(), Report()]
 
 
 def run(**inputs):

@@ -210,6 +210,23 @@ def _timing(model):
     return parts
 
 
+def _late(model):
+    parts = ["<h2 id=late>Late submissions</h2>"]
+    rows = model.get("late") or []
+    if not rows:
+        return parts + ["<p>None after the due date (or the gradebook has no due date).</p>"]
+    from .late import describe
+    parts.append("<p>Penalties as nbgrader autograde gives them (the course's late-submission "
+                 "plugin); the statistics above use the scores before them.</p><table><tr>"
+                 "<th>student</th><th>late by</th><th>penalty</th><th>score before</th>"
+                 "<th>after</th></tr>")
+    for r in rows:
+        parts.append(f"<tr><td>{esc(r['student'])}</td><td>{esc(describe(r['seconds']))}</td>"
+                     f"<td class=n>{r['penalty']:g}</td><td class=n>{r['raw']:g}</td>"
+                     f"<td class=n>{r['score']:g}</td></tr>")
+    return parts + ["</table>"]
+
+
 def render(model):
     """The page, as one string."""
     title = f"{model['assignment']}: class report"
@@ -219,6 +236,6 @@ def render(model):
     if model["not_graded"]:
         parts.append(f"<p class=flag>Not graded because the grader failed (run rnn-course "
                      f"grade again): {_names(model['not_graded'])}</p>")
-    for section in (_changes, _misconceptions, _cascades, _difficulty, _timing):
+    for section in (_changes, _misconceptions, _cascades, _difficulty, _late, _timing):
         parts += section(model)
     return "\n".join(parts) + "\n"
