@@ -295,3 +295,86 @@ def test_penalty_method_zero_takes_the_whole_score(graded):
     finally:  # the course's own rules again, for the tests after this one
         late.assign(ctx["db_url"], late.course_config(course), "01_dense", "dense", LATE_STUDENT)
     assert _submission(ctx["db_url"], LATE_STUDENT)[1] == pytest.approx(2.4)
+
+
+def _run(*argv):
+    """(exit code, stdout) of `rnn-course ARGV`."""
+    import contextlib
+    import io
+
+    from autograder.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue()
+
+
+def _rows(path):
+    import csv
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_lms_exports_carry_nbgraders_scores_and_name_whom_they_could_not_match(graded, tmp_path):
+    """Do the Canvas and Moodle files have the columns their import documents, one row per
+    matched student with the score `nbgrader export` gives (manual grades and the late penalty
+    included), every student they cannot match reported and left out, no cell a formula?"""
+    from nbgrader.api import Gradebook
+
+    from autograder.release import nbgrader
+    course, _, ctx, _ = graded
+    people = sorted(expected_scores())
+    with Gradebook(ctx["db_url"]) as gb:
+        for i, s in enumerate(people):
+            gb.update_or_create_student(
+                s, first_name=s.title(), last_name="=cmd|' /C calc'!A0" if s == "ada" else "Doe",
+                email=None if s == "kim" else f"{s}@uni.example",
+                lms_user_id=None if s == "lee" else str(1000 + i))
+        gb.update_or_create_student("zed", first_name="Zed", last_name="Doe",
+                                    email="zed@uni.example", lms_user_id="999")  # no submission
+    nbgrader(course, "export", "--to", "nbgrader-export.csv")
+    with open(course / "nbgrader-export.csv", newline="") as f:
+        import csv
+        theirs = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    assert theirs["kim"] == 9 + 2 and theirs["lee"] == 8 + 4  # the manual grades of a test above
+    assert theirs[LATE_STUDENT] == pytest.approx(9.6)
+
+    code, printed = _run("export", "01_dense", "--to", "canvas", "--course", course,
+                         "--out", tmp_path / "canvas.csv")
+    rows = _rows(tmp_path / "canvas.csv")
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "01_dense"]
+    assert rows[1][0] == "Points Possible" and float(rows[1][5]) == 12
+    by_id = {r[1]: r for r in rows[2:]}
+    ids = {s: str(1000 + i) for i, s in enumerate(people) if s != "lee"}
+    assert set(by_id) == set(ids.values()) | {"999"}
+    for student, lms in ids.items():
+        assert by_id[lms][3] == student and float(by_id[lms][5]) == pytest.approx(theirs[student])
+    assert by_id["999"][5] == ""  # no submission: Canvas keeps what it has
+    assert by_id[ids["ada"]][0].startswith("'=cmd")  # text, never a formula
+    assert code == 1 and "lee: no LMS user id" in printed and "zed 01_dense: no submission" in printed
+
+    code, printed = _run("export", "01_dense", "--to", "moodle", "--course", course,
+                         "--out", tmp_path / "moodle.csv")
+    rows = _rows(tmp_path / "moodle.csv")
+    assert rows[0][0] == "Email address" and rows[0][-1] == "01_dense"
+    by_email = {r[0]: r[-1] for r in rows[1:]}
+    assert set(by_email) == {f"{s}@uni.example" for s in people + ["zed"] if s != "kim"}
+    assert next(r for r in rows if r[0] == "ada@uni.example")[2].startswith("'=cmd")
+    for student in people:
+        if student != "kim":
+            assert float(by_email[f"{student}@uni.example"]) == pytest.approx(theirs[student])
+    assert code == 1 and "kim: no email address" in printed
+
+    code, printed = _run("export", "01_dense", "--to", "csv", "--course", course,
+                         "--out", tmp_path / "all.csv")
+    rows = _rows(tmp_path / "all.csv")
+    assert code == 0 and len(rows) == 1 + len(people) + 1
+    assert {r[0]: r[-1] for r in rows[1:]}["lee"] == "12"
+
+
+def test_export_refuses_an_assignment_the_gradebook_does_not_know(graded, tmp_path):
+    """Does exporting an unknown assignment stop with a message naming the ones there are?"""
+    course = graded[0]
+    with pytest.raises(SystemExit, match="no assignment 99_nothing.*01_dense"):
+        _run("export", "99_nothing", "--to", "canvas", "--course", course,
+             "--out", tmp_path / "x.csv")

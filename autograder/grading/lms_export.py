@@ -62,11 +62,18 @@ def scores(db_url, assignments):
                 except MissingEntry:
                     table[(student["id"], a)] = "no submission"
                     continue
-                if sub.needs_manual_grade:
+                if _ungraded(sub):
                     table[(student["id"], a)] = "awaiting manual grading"
                     continue
                 table[(student["id"], a)] = max(0.0, sub.score - (sub.late_submission_penalty or 0))
     return students, tops, table
+
+
+def _ungraded(submission):
+    """Whether a cell has no score at all yet (a written answer nobody graded). nbgrader's
+    needs_manual_grade also flags cells a grader overrode, for review: those are graded."""
+    return any(g.auto_score is None and g.manual_score is None
+               for nb in submission.notebooks for g in nb.grades)
 
 
 def _full_name(s):
