@@ -16,6 +16,7 @@ from autograder.grading import pipeline
 from autograder.mutants import mutants_for
 from autograder.submissions import fill
 
+from .browser import browser  # noqa: F401  (a pytest fixture)
 from .fixtures.grading_course import released_dense, submitted
 from .fixtures.make_submissions import RELEASED, SOURCE
 
@@ -181,6 +182,24 @@ def test_the_page_is_self_contained_with_its_plots_and_numbers(graded):
         assert _mistake(func, name)[0].cause in text
     assert "5 answers lost 15 points" in text
     assert "3: hal, ivy, jon" in text
+
+
+def test_the_report_opens_offline_in_a_browser_with_its_plots(graded, browser, tmp_path):  # noqa: F811
+    """Opened from disk in a real browser with the network off, does the report show every
+    section and every plot (each image decoded, with a size), ask for nothing outside the
+    machine and log no error?"""
+    _, _, ctx, _ = graded
+    page = browser.open(ctx["report"].as_uri())
+    page.wait_for("document.readyState === 'complete'", what="the report to load")
+    images = page.script("return Array.from(document.images).map("
+                         "i => [i.complete, i.naturalWidth, i.naturalHeight, i.alt])")
+    assert len(images) >= 4
+    assert all(done and width > 100 and height > 100 for done, width, height, _ in images), images
+    assert any("difficulty" in alt for *_, alt in images)
+    for section in ("changes", "misconceptions", "top", "cascades", "difficulty", "late", "time"):
+        assert page.find("css selector", f"#{section}"), section
+    assert not page.foreign_requests() and not page.console_errors()
+    page.screenshot(tmp_path / "report.png")
 
 
 def test_student_text_is_escaped():

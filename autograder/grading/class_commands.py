@@ -8,6 +8,8 @@ def _report(args):
     from .changes import text
     from .report import from_gradebook
     course = chosen_course(args)
+    if args.out and len(args.assignments) > 1:
+        raise SystemExit("--out is one assignment's grading folder: give one assignment with it")
     for assignment in args.assignments:
         path, model = from_gradebook(course, assignment, db_url=args.db, out=args.out)
         if model["changes"] is not None:

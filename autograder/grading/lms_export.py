@@ -19,7 +19,7 @@ no grade lands on the wrong person:
 - **csv**: every student, matched or not: id, names, email, LMS user id, each score.
 
 A submission still waiting for a written answer to be graded, or no submission at all,
-gets an empty cell (the platform leaves the grade as it is), and is reported.
+gets an empty cell (no score, rather than a 0 nobody gave), and is reported.
 Every file goes through :func:`.spreadsheet.write_csv`: no cell runs as a formula.
 """
 from dataclasses import dataclass, field
@@ -133,6 +133,6 @@ def text(export):
         lines.append(f"not matched, so left out ({len(export.unmatched)}):")
         lines += [f"  {student}: {why}" for student, why in export.unmatched]
     if export.empty:
-        lines.append(f"empty cells, the platform keeps its grade ({len(export.empty)}):")
+        lines.append(f"empty cells, no score sent ({len(export.empty)}):")
         lines += [f"  {student} {assignment}: {why}" for student, assignment, why in export.empty]
     return "\n".join(lines)

@@ -4,7 +4,8 @@ an embedded PNG (matplotlib, as the histogram), every piece of student text esca
 Its sections, in the order an instructor reads them on Monday: what changed since the
 last run, the class's misconceptions (the top five with the lecture section to go over,
 then per graded function), cascades, each grade cell's difficulty and discrimination (and
-each check's), and the time each notebook took with the limits it hit.
+each check's), late submissions and their penalties, and the time each notebook took
+with the limits it hit.
 """
 import base64
 import html
@@ -52,13 +53,18 @@ def _totals_plot(model):
 
 def _cells_plot(model):
     fig, ax = _figure((6, 3.6))
+    points = {}  # cells at the same place share one label
     for c in model["cells"]:
         if not c["points"]:
             continue
         r = c["discrimination"] if c["discrimination"] is not None else 0.0
-        ax.scatter(c["mean"] / c["points"], r, color="#b42318" if c["flags"] else "#4c72b0")
-        ax.annotate(c["name"], (c["mean"] / c["points"], r), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")
+        where = (round(c["mean"] / c["points"], 3), round(r, 3))
+        flagged = points.get(where, (False, []))[0] or bool(c["flags"])
+        points[where] = (flagged, points.get(where, (False, []))[1] + [c["name"]])
+    for (x, r), (flagged, names) in points.items():
+        ax.scatter(x, r, color="#b42318" if flagged else "#4c72b0")
+        ax.annotate(", ".join(names), (x, r), fontsize=7, xytext=(3, 3),
+                    textcoords="offset points")
     ax.axhline(item_stats.ANTI, color="#999", linewidth=0.8)
     ax.set_xlim(-0.05, 1.15)
     ax.set_xlabel("difficulty: mean score as a share of the points")
@@ -69,11 +75,13 @@ def _cells_plot(model):
 
 
 def _top_plot(model):
-    fig, ax = _figure((6, 0.5 + 0.45 * max(1, len(model["top"]))))
-    labels = [f"{m['func']}: {m['mutant'] or m['cause'][:40]}" for m in model["top"]][::-1]
+    from matplotlib.ticker import MaxNLocator
+    fig, ax = _figure((8, 1.2 + 0.45 * max(1, len(model["top"]))))
+    labels = [m["mutant"] or f"{m['func']}: {m['cause'][:40]}" for m in model["top"]][::-1]
     ax.barh(labels, [m["count"] for m in model["top"]][::-1], color="#dd8452")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # a count of students is whole
     ax.set_xlabel("students")
-    ax.set_title("the known mistakes most students made")
+    ax.set_title("known mistakes, by students")
     fig.tight_layout()
     return _png(fig)
 
