@@ -397,3 +397,12 @@ def test_export_refuses_an_assignment_the_gradebook_does_not_know(graded, tmp_pa
     with pytest.raises(SystemExit, match="no assignment 99_nothing.*01_dense"):
         _run("export", "99_nothing", "--to", "canvas", "--course", course,
              "--out", tmp_path / "x.csv")
+
+
+def test_report_of_an_assignment_nobody_submitted_writes_nothing(graded):
+    """Does `rnn-course report` for an assignment without submissions say so and write no
+    page of empty plots, instead of failing?"""
+    course, _, ctx, _ = graded
+    code, printed = _run("report", "02_learning", "--course", course)
+    assert code == 0 and "02_learning: the gradebook has no submission of it" in printed
+    assert not (course / "grading" / "02_learning" / "report.html").exists()

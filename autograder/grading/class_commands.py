@@ -12,6 +12,9 @@ def _report(args):
         raise SystemExit("--out is one assignment's grading folder: give one assignment with it")
     for assignment in args.assignments:
         path, model = from_gradebook(course, assignment, db_url=args.db, out=args.out)
+        if path is None:
+            print(f"{assignment}: the gradebook has no submission of it; no report written")
+            continue
         if model["changes"] is not None:
             print(text(model["changes"]))
         print(f"report: {path}")

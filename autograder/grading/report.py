@@ -32,7 +32,8 @@ def write(out, trusted, results, books, keep=True):
 
 
 def from_gradebook(course, assignment, db_url=None, out=None):
-    """Write the report of ``assignment`` from the gradebook and the last run's journal."""
+    """Write the report of ``assignment`` from the gradebook and the last run's journal;
+    (None, None) when the gradebook has no submission of it."""
     from nbgrader.api import Gradebook
 
     from .gradebook import readback
@@ -47,6 +48,8 @@ def from_gradebook(course, assignment, db_url=None, out=None):
         students = [s.id for s in gb.students]
         books = {s: readback(gb, trusted, s) for s in students}
     books = {s: b for s, b in books.items() if b is not None}
+    if not books:
+        return None, None  # nothing graded yet: no page of empty plots
     graded = [r for r in results if r.student in books or r.grader_failure]
     inputs.out.mkdir(parents=True, exist_ok=True)
     return write(inputs.out, trusted, graded, books, keep=False)
