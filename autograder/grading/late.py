@@ -9,7 +9,9 @@ is past the assignment's due date in the gradebook (``nbgrader db assignment add
 ``c.LateSubmissionPlugin.penalty_method`` "none" or "zero", or the course's own
 subclass) for a penalty, clamps it to [0, the notebook's score] and stores it in the
 gradebook. This module runs that same preprocessor, configured from the course's
-``nbgrader_config.py``, in the grading process after the scores are recorded, so
+``nbgrader_config.py``, in the grading process after the scores are recorded (for every
+submission that is late or has a penalty stored: for the others it would store "no
+penalty" again), so
 ``nbgrader export``, formgrader and ``rnn-course`` all see the penalty nbgrader would
 have given; nothing of it is written again here.
 """
@@ -24,6 +26,19 @@ def course_config(course):
     if not path.is_file():
         return Config()
     return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
+def may_change(gb, assignment, student):
+    """Whether nbgrader's preprocessor could change this submission's penalty: it is late, or
+    a penalty is stored (an earlier file was late). Otherwise it would only store "none"
+    again, at the cost of a gradebook connection per student on every run."""
+    from nbgrader.api import MissingEntry
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return False
+    return submission.total_seconds_late > 0 or any(
+        nb.late_submission_penalty for nb in submission.notebooks)
 
 
 def assign(db_url, config, assignment, notebook, student):

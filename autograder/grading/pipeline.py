@@ -289,20 +289,27 @@ class LatePenalties(Step):
     makes = ("late",)
 
     def __call__(self, ctx):
+        from nbgrader.api import Gradebook
+
         from . import late
         trusted, stream = ctx["trusted"], ctx["stream"]
-        config = late.course_config(ctx["course"])
         failed = {}
-        for result in ctx["results"]:
-            if result.grader_failure:
-                continue
+        try:
+            config = late.course_config(ctx["course"])
+        except Exception as exc:  # the grades are recorded: say why no penalty was set
+            ctx["late"] = {"": f"nbgrader_config.py could not be read: {exc}"}
+            print(f"no late penalty was set: {ctx['late']['']}", file=stream)
+            return
+        with Gradebook(ctx["db_url"]) as gb:
+            students = [r.student for r in ctx["results"] if not r.grader_failure
+                        and late.may_change(gb, trusted.assignment, r.student)]
+        for student in students:
             try:
-                late.assign(ctx["db_url"], config, trusted.assignment, trusted.name,
-                            result.student)
+                late.assign(ctx["db_url"], config, trusted.assignment, trusted.name, student)
             except Exception as exc:
-                failed[result.student] = f"{type(exc).__name__}: {exc}"
-                print(f"{result.student}: the late penalty could not be set: "
-                      f"{failed[result.student]}", file=stream)
+                failed[student] = f"{type(exc).__name__}: {exc}"
+                print(f"{student}: the late penalty could not be set: {failed[student]}",
+                      file=stream)
         ctx["late"] = failed
 
 
