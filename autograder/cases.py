@@ -56,6 +56,7 @@ class Outcome:
     label: str
     passed: bool
     message: str = ""
+    cause: str = ""  # the known mistake the outputs matched (its "likely cause"), if any
 
 
 def run_probe(case, namespace):
@@ -110,7 +111,8 @@ def _judge(case, actual):
     if "error" in actual:
         message = f"{case.func} raised an error: {actual['error'][6:]}"
         cause = error_hint(actual["error"])
-        return Outcome(case.label, False, message + (f". Likely cause: {cause}" if cause else ""))
+        return Outcome(case.label, False, message + (f". Likely cause: {cause}" if cause else ""),
+                       cause or "")
     problems, wrong = [], []
     for key, exp in case.expected.items():
         if any(key.startswith(w + "/") for w in wrong):
@@ -132,8 +134,7 @@ def _judge(case, actual):
     message = "; ".join(problems[:3])
     for cause, wrong in case.hints:
         if matches(wrong, actual, case.rtol, case.atol):
-            message += f". Likely cause: {cause}"
-            break
+            return Outcome(case.label, False, message + f". Likely cause: {cause}", cause)
     return Outcome(case.label, False, message)
 
 

@@ -11,6 +11,7 @@ COMMANDS = [
     "autograder_instructor.lectures",
     "autograder_instructor.grading.command",
     "autograder_instructor.grading.similarity.command",
+    "autograder_instructor.grading.class_commands",
 ]
 
 

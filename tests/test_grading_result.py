@@ -38,7 +38,7 @@ def test_a_journal_line_in_the_untyped_format_loads(tmp_path):
     assert isinstance(ada, Result) and isinstance(ada.grades[0], CellGrade)
     assert ada.to_json() == {**{k: v for k, v in GRADED.items() if k != "order"},
                              "grader_failure": "", "traceback": "", "set_aside": False,
-                             "grades": [{**GRADED["grades"][0], "wrong": {}}]}  # new default
+                             "grades": [{**GRADED["grades"][0], "wrong": {}, "callees": []}]}  # newer fields
     assert journal.done("ada", "other") is None
     assert journal.done("ben", "k").set_aside and journal.done("ben", "k").seconds_checks == 0.0
 

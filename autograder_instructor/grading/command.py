@@ -18,6 +18,7 @@ def _grade(args):
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
     print(ctx["summary"])
+    _print_changes(ctx)
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
           f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
     print(f"gradebook: {ctx['db_url']}\ngrades:    {out / 'grades.csv'}\n"
@@ -27,7 +28,16 @@ def _grade(args):
     if ctx["similarity_report"]:
         print(f"similarity: {ctx['similarity_report']} (evidence to review, see the "
               "instructor guide)")
+    if ctx["report"]:
+        print(f"report:    {ctx['report']}")
     return 0
+
+
+def _print_changes(ctx):
+    """Under the summary: whose score changed since the last run, in which cell, and why."""
+    from .changes import text
+    if ctx["changes"] is not None:
+        print("\n" + text(ctx["changes"]))
 
 
 def _inputs(args):

@@ -211,7 +211,8 @@ def _name_failing_callees(grade, earlier, history):
     from .check import calls_in
     used = calls_in([action.source for action in history], grade.func) | _meant_to_call(grade)
     failing = [g.func for g in earlier.values() if g.func in used and g.score < g.points]
-    note = callee_note(grade.func, list(dict.fromkeys(failing))).strip()
+    grade.callees = list(dict.fromkeys(failing))  # the class report counts these apart
+    note = callee_note(grade.func, grade.callees).strip()
     if note:
         grade.note = f"{grade.note} {note}".strip()
 

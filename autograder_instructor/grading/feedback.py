@@ -33,7 +33,18 @@ def _score_line(result, book):
     line = f"<p><b>Score: {book['score']:g} / {book['max_score']:g}</b>"
     if book["pending"]:
         line += " (so far: some written answers are not graded yet)"
-    return line + "</p>"
+    return line + "</p>" + _late_line(book)
+
+
+def _late_line(book):
+    """The lateness and the penalty nbgrader's late-submission rules gave, if late."""
+    if not book.get("seconds_late"):
+        return ""
+    from .late import describe
+    penalty = book.get("penalty") or 0.0
+    return (f"<p class=note>Submitted {describe(book['seconds_late'])} after the due date: "
+            + (f"a late penalty of {penalty:g} points was taken off {book['raw_score']:g}.</p>"
+               if penalty else "no late penalty was given.</p>"))
 
 
 def _comment(book, *grade_ids):

@@ -106,22 +106,27 @@ def readback(gb, trusted, student):
     """The gradebook's view of a student's notebook now: manual scores and comments included.
 
     ``{"score", "max_score", "pending", "grades": {grade_id: {"score", "max_score",
-    "manual", "pending"}}, "comments": {grade_id: comment}}``, or None before recording.
-    ``score`` is what ``nbgrader export`` reports (a manual score wins over the auto one).
+    "manual", "pending"}}, "comments": {grade_id: comment}, "raw_score", "penalty",
+    "seconds_late"}``, or None before recording. ``score`` is what ``nbgrader export``
+    reports (a manual score wins over the auto one; the late penalty is taken off, never
+    below 0); ``raw_score`` is the sum of the cells, before the penalty.
     """
     try:
         nb = gb.find_submission_notebook(trusted.name, trusted.assignment, student)
     except MissingEntry:
         return None
+    late = {"penalty": float(nb.late_submission_penalty or 0.0),
+            "seconds_late": float(nb.assignment.total_seconds_late or 0.0)}
     grades = {g.name: {"score": float(g.score or 0.0), "max_score": float(g.max_score),
                        "manual": g.manual_score is not None,
                        "pending": g.manual_score is None and g.auto_score is None}
               for g in nb.grades}
     comments = {c.name: c.manual_comment for c in nb.comments if c.manual_comment}
-    return {"score": sum(g["score"] for g in grades.values()),
+    raw = sum(g["score"] for g in grades.values())
+    return {"score": max(0.0, raw - late["penalty"]) if late["penalty"] else raw,
             "max_score": sum(g["max_score"] for g in grades.values()),
             "pending": any(g["pending"] for g in grades.values()),
-            "grades": grades, "comments": comments}
+            "grades": grades, "comments": comments, "raw_score": raw, **late}
 
 
 def totals(db_url, assignment, notebook):

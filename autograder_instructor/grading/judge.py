@@ -80,7 +80,8 @@ def finish(cell, func, outcomes, reason="", cases=None, partial=False):
     else:
         score = share(cell.points, cases, outcomes, partial)
     return CellGrade(cell.grade_id, cell.points, score, func,
-                     [{"label": o.label, "passed": o.passed, "message": o.message}
+                     [{"label": o.label, "passed": o.passed, "message": o.message,
+                       **({"cause": o.cause} if o.cause else {})}
                       for o in outcomes], reason)
 
 

@@ -261,6 +261,39 @@ def _results(executor, tasks, trusted, window, journal):
             yield result
 
 
+class LatePenalties(Step):
+    """The late penalty of every submission, by nbgrader's own AssignLatePenalties and the
+    late-submission plugin the course's nbgrader_config.py configures (see :mod:`.late`),
+    after its scores are recorded, as nbgrader autograde does; a plugin that fails is
+    reported by student and cannot stop the run."""
+    needs = ("results", "trusted", "db_url", "course", "stream")
+    makes = ("late",)
+
+    def __call__(self, ctx):
+        from nbgrader.api import Gradebook
+
+        from . import late
+        trusted, stream = ctx["trusted"], ctx["stream"]
+        failed = {}
+        try:
+            config = late.course_config(ctx["course"])
+        except Exception as exc:  # the grades are recorded: say why no penalty was set
+            ctx["late"] = {"": f"nbgrader_config.py could not be read: {exc}"}
+            print(f"no late penalty was set: {ctx['late']['']}", file=stream)
+            return
+        with Gradebook(ctx["db_url"]) as gb:
+            students = [r.student for r in ctx["results"] if not r.grader_failure
+                        and late.may_change(gb, trusted.assignment, r.student)]
+        for student in students:
+            try:
+                late.assign(ctx["db_url"], config, trusted.assignment, trusted.name, student)
+            except Exception as exc:
+                failed[student] = f"{type(exc).__name__}: {exc}"
+                print(f"{student}: the late penalty could not be set: {failed[student]}",
+                      file=stream)
+        ctx["late"] = failed
+
+
 class ReadBack(Step):
     """Every student's page of the gradebook as it is now, manual scores and comments
     included, kept students' too: a grader may have graded or commented since."""
@@ -330,9 +363,31 @@ class Similarity(Step):
         ctx["similarity_report"] = after_grading(ctx) if ctx["similarity"] else None
 
 
+class Report(Step):
+    """report.html: what the class got wrong, what changed since the last run (this run's
+    scores are kept in scores.json for the next), difficulty, discrimination, time. A report
+    that cannot be written is noted and cannot stop the run: the grades are written."""
+    needs = ("results", "books", "trusted", "out", "collection", "stream")
+    makes = ("report", "changes")
+
+    def __call__(self, ctx):
+        from . import report
+        stream = ctx["stream"]
+        current = {s.student for s in ctx["collection"].submissions}
+        results = [r for r in ctx["results"] if r.student in current]
+        books = {s: b for s, b in ctx["books"].items() if s in current and b}
+        ctx["report"], ctx["changes"] = None, None
+        try:
+            path, model = report.write(ctx["out"], ctx["trusted"], results, books)
+            ctx["report"], ctx["changes"] = path, model["changes"]
+        except Exception as exc:
+            print(f"the class report could not be written: {type(exc).__name__}: {exc}",
+                  file=stream)
+
+
 STEPS = [Isolation(), EnsureGradebook(), LoadTrusted(), Collect(), Resume(), ReadRoster(),
-         CopyNotebooks(), BuildTasks(), GradeAll(), ReadBack(), WriteFeedback(), Summarise(),
-         Similarity()]
+         CopyNotebooks(), BuildTasks(), GradeAll(), LatePenalties(), ReadBack(), WriteFeedback(),
+         Summarise(), Report(), Similarity()]
 
 
 def run(**inputs):

@@ -61,13 +61,12 @@ def hide(case, actual, outcome, number):
         text = _FLOAT.sub("…", first[0])[:200] if first else "an error"
         cause = error_hint(str(actual["error"]))  # e.g. a matmul's shapes: W where W.T is needed
         return Outcome(label, False, f"{case.func} raised an error: {text}"
-                       + (f". Likely cause: {cause}" if cause else ""))
+                       + (f". Likely cause: {cause}" if cause else ""), cause or "")
     problems = [p for p in (_problem(case.names.get(k, k), case.func, exp, actual.get(k),
                                      case.rtol, case.atol)
                             for k, exp in case.expected.items()) if p]
     message = "; ".join(problems[:3]) or "the outputs differ from the expected ones"
     for cause, wrong in case.hints:
         if matches(wrong, actual, case.rtol, case.atol):
-            message += f". Likely cause: {cause}"
-            break
+            return Outcome(label, False, message + f". Likely cause: {cause}", cause)
     return Outcome(label, False, message)

@@ -26,6 +26,7 @@ class CellGrade:
     # hidden case number -> digest of the student's wrong output, ":k" if known mistake k
     # gives it too (similarity/behaviour.py); instructor-only, never shown to students
     wrong: dict = field(default_factory=dict)
+    callees: list = field(default_factory=list)  # failing graded functions it calls (a cascade)
 
     @classmethod
     def zero(cls, cell, reason, func=""):
