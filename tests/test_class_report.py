@@ -12,6 +12,7 @@ import statistics
 import nbformat
 import pytest
 
+from autograder_instructor import suites
 from autograder_instructor.grading import pipeline
 from autograder_instructor.mutants import mutants_for
 from autograder_instructor.submissions import fill
@@ -19,6 +20,10 @@ from autograder_instructor.submissions import fill
 from .browser import browser  # noqa: F401  (a pytest fixture)
 from .fixtures.grading_course import released_dense, submitted
 from .fixtures.make_submissions import RELEASED, SOURCE
+
+# One grading run serves the module, and the export test reads the manual grades the
+# regrade test enters: the module runs on one xdist worker, in order.
+pytestmark = pytest.mark.xdist_group("class_report")
 
 POINTS = {"sigmoid_tests": 1, "tanh_tests": 1, "relu_tests": 1, "softmax_tests": 2,
           "dense_forward_tests": 3, "dense_backward_tests": 4}
@@ -93,8 +98,13 @@ def graded(tmp_path_factory):
     folder = base / "submitted"
     submitted(folder, {s: nbformat.writes(nb).encode() for s, nb in notebooks.items()})
     _late_rules(course, folder)
-    ctx = pipeline.run(assignment="01_dense", submissions=folder, course=course, jobs=2,
-                       quiet=True)
+    # The planted scores are written down all or nothing: grade this class with the course's
+    # partial credit off (the report's counting does not depend on it; rnn-course grade
+    # judges in this process, so the setting reaches it).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(suites, "PARTIAL_CREDIT", False)
+        ctx = pipeline.run(assignment="01_dense", submissions=folder, course=course, jobs=2,
+                           quiet=True)
     model = json.loads((ctx["out"] / "report.json").read_text())
     return course, folder, ctx, model
 

@@ -53,6 +53,11 @@ SHARES = {
     "nan-returned": {"tanh_tests": 0.71},
     "wrong-signature": {"dense_forward_tests": 0.37},
     "lying-objects": {"relu_tests": 0.14},
+    # its own sabotaged replies lose the outputs they carry; the cases whose outputs arrive
+    # intact are judged and earn their share (partial credit), as for any other student
+    "malformed-reply": {"dense_backward_tests": 3.66},
+    # its sigmoid is refused; dense_forward, which calls it, keeps its linear and relu cases
+    "answers-from-blocks": {"dense_forward_tests": 1.87},
 }
 
 
@@ -113,7 +118,7 @@ def test_scenario_gets_a_row_a_reason_and_no_faked_credit(graded, scenario):
         expected = points if grade_id in keep else SHARES.get(scenario, {}).get(grade_id, 0)
         assert score == expected, f"{scenario}: {grade_id} scored {score}, expected {expected}"
         assert float(rows[scenario][grade_id]) == score
-    assert float(rows[scenario]["score"]) == sum(v[0] for v in book[scenario].values())
+    assert float(rows[scenario]["score"]) == pytest.approx(sum(v[0] for v in book[scenario].values()))
     page = (ctx["out"] / "feedback" / f"{scenario}.html").read_text()
     assert phrase in page, f"{scenario}: feedback does not say {phrase!r}"
 

@@ -1,6 +1,9 @@
 """Do pyproject.toml and environment.yml describe the same environment?"""
+import os
 import re
 import sys
+
+import pytest
 
 from autograder_instructor.build import ROOT
 
@@ -56,3 +59,13 @@ def test_python_versions_agree():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert data["requires-python"] == ">=3.10,<3.14"
     assert "python>=3.10,<3.14" in (ROOT / "environment.yml").read_text()
+
+
+@pytest.mark.xdist_group("loadgroup_probe")
+def test_xdist_keeps_a_group_on_one_worker(request):
+    """Under `make test` (-n 2 --dist loadgroup), does xdist still honour xdist_group? Tests
+    that share one module fixture rely on it; pytest 9.2 silently broke it (xdist #1386)."""
+    argv = " ".join(getattr(request.config, "workerinput", {}).get("mainargv", []))
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
+        pytest.skip("not run by xdist with --dist loadgroup")
+    assert request.node.nodeid.endswith("@loadgroup_probe"), request.node.nodeid

@@ -136,7 +136,7 @@ def test_the_grade_step_writes_the_report_and_a_bad_notebook_stops_nothing(tmp_p
     assert run(False, out=tmp_path / "off") == (None, "")
     assert not (tmp_path / "off").exists()
     path, printed = run(True)
-    assert path == tmp_path / "out" / "report.html" and path.exists()
+    assert path == tmp_path / "out" / "similarity" / "report.html" and path.exists()
     assert "copy / s2" in printed  # flagged (in a class of 7 the yardstick is short)
     page = path.read_text()
     assert "deep: its code could not be compared (RecursionError)" in page

@@ -15,7 +15,8 @@ from functools import lru_cache
 from autograder.cases import Outcome, format_report, judge, share
 from autograder.visible import visible_cases
 
-from ..suites import find_test, partial_credit
+from .. import suites
+from ..suites import find_test
 from .redact import hide
 from .result import CellGrade
 from .similarity.behaviour import wrong_output
@@ -27,7 +28,7 @@ class CellChecks:
     func: str
     visible: tuple
     hidden: tuple
-    partial: bool = False
+    partial: bool | None = None  # the suite's own choice; None: the course's (read when judged)
 
     @property
     def cases(self):
@@ -49,7 +50,8 @@ class CellChecks:
                         wrong[str(number)] = mark
                 outcome = hide(case, actual, outcome, number)
             outcomes.append(outcome)
-        grade = finish(cell, self.func, outcomes, cases=self.cases, partial=self.partial)
+        partial = suites.PARTIAL_CREDIT if self.partial is None else self.partial
+        grade = finish(cell, self.func, outcomes, cases=self.cases, partial=partial)
         grade.wrong = wrong
         return grade
 
@@ -68,7 +70,7 @@ def _checks(grade_id, checks):
             visible += visible_cases(func)[1]
         except KeyError:
             pass
-    return CellChecks(test.func, tuple(visible), tuple(test.hidden()), partial_credit(test))
+    return CellChecks(test.func, tuple(visible), tuple(test.hidden()), test.partial)
 
 
 def finish(cell, func, outcomes, reason="", cases=None, partial=False):

@@ -12,11 +12,16 @@ from pathlib import Path
 from . import analysis, regions, report
 
 
+# Beside the class report (grading/<id>/report.html), in a folder of its own.
+FOLDER = "similarity"
+
+
 def run(course, assignment, notebooks, out, results=None, info=None):
     """Compare ``notebooks`` = {student: path}; write pairs.csv and report.html into ``out``;
     return the :class:`.analysis.Similarity`."""
     info = info or regions.load_assignment(course, assignment)
     similarity = analysis.analyse(info, notebooks, results)
+    Path(out).mkdir(parents=True, exist_ok=True)
     report.write(similarity, out)
     return similarity
 
@@ -60,7 +65,10 @@ def _similarity(args):
         notebook = suite(args.assignment).NOTEBOOK
     except KeyError as exc:
         raise SystemExit(str(exc.args[0]))
-    out = Path(args.out or Path(course) / "grading" / args.assignment)
+    grading = Path(course) / "grading" / args.assignment  # where grade keeps its journal
+    out = Path(args.out or grading / FOLDER)
+    if args.out and (out / "state.jsonl").exists():  # --out names a grading run's folder
+        grading = out
     with tempfile.TemporaryDirectory(prefix="similarity-") as unpack:
         try:
             collection = collect(args.submissions, args.assignment, notebook,
@@ -69,7 +77,7 @@ def _similarity(args):
             raise SystemExit(f"refusing to compare: {exc}")
         notebooks = {s.student: s.path for s in collection.submissions if s.path}
         similarity = run(course, args.assignment, notebooks, out,
-                         graded_results(out, collection))
+                         graded_results(grading, collection))
     print(summary(similarity, out))
     return 0
 
@@ -82,13 +90,14 @@ def after_grading(ctx):
     try:
         current = {s.student: s.path for s in ctx["collection"].submissions if s.path}
         results = {r.student: r for r in ctx["results"] if r.student in current}
-        similarity = run(ctx["course"], ctx["assignment"], current, ctx["out"], results)
+        out = Path(ctx["out"]) / FOLDER
+        similarity = run(ctx["course"], ctx["assignment"], current, out, results)
     except Exception as exc:  # the grades are written: the extra report cannot undo them
         print(f"the similarity report could not be written: {type(exc).__name__}: {exc}",
               file=stream)
         return None
-    print(summary(similarity, ctx["out"]), file=stream)
-    return Path(ctx["out"]) / "report.html"
+    print(summary(similarity, out), file=stream)
+    return out / "report.html"
 
 
 def add_parser(sub):
@@ -104,7 +113,7 @@ def add_parser(sub):
     p.add_argument("assignment", help="assignment id, e.g. 01_dense")
     p.add_argument("submissions", help="nbgrader submitted/ folder, a flat folder of LMS files, or a zip")
     p.add_argument("--out", help="folder for pairs.csv and report.html (default: "
-                                 "<course>/grading/<assignment>, where grade writes)")
+                                 "<course>/grading/<assignment>/similarity, where grade writes)")
     p.add_argument("--pattern", help="regex with a student_id group for flat/zip files "
                                      "(default: '<student_id>_<file>')")
     add_course_option(p)
