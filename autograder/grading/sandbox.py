@@ -201,6 +201,9 @@ def command(argv, workdir, limits, blocks, zygote=False):
     # World-writable (sticky) because as root the sandbox's uid is chosen after bwrap made it.
     args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
                  "--tmpfs", HOME, "--perms", "1777", "--dir", INSIDE])
+    # POSIX shared memory of its own (bwrap's /dev/shm is root's), as large as --disk.
+    args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
+                 "--tmpfs", "/dev/shm"])
     mpl = os.environ.get("MPLCONFIGDIR") or os.path.expanduser("~/.cache/matplotlib")
     copies = [(p, f"{HOME}/matplotlib/{p.name}") for p in Path(mpl).glob("*.json")] \
         if os.path.isdir(mpl) else []
