@@ -104,3 +104,29 @@ def test_nothing_made_by_one_student_opens_for_another(tmp_path, sandboxed):
         attacker.close()
         for name in ("fifo", "sock", "shm"):  # made in the machine's /dev/shm without the sandbox
             Path(f"/dev/shm/{tag}-{name}").unlink(missing_ok=True)
+
+
+LISTS = ("import json, os\nprint(json.dumps(sorted(int(p) for p in os.listdir('/proc') "
+         "if p.isdigit())))\n")
+
+
+@pytest.mark.parametrize("sandboxed", MODES)
+def test_a_classmate_is_not_in_proc(tmp_path, sandboxed):
+    """Does /proc list a classmate graded at the same time? Without the sandbox it lists
+    the classmate's process; inside it only the student's own PID namespace (PID 1 and
+    itself: a forked student mounts a /proc of its own namespace)."""
+    limits = Limits(sandbox=bool(sandboxed), cgroups=bool(sandboxed), cell_timeout=20,
+                    fork=sandboxed == "zygote")
+    classmate = StudentProcess(tmp_path / "classmate", limits)
+    student = StudentProcess(tmp_path / "student", limits)
+    try:
+        reply = student.exec_cell(LISTS, 20)
+        assert not reply["error"], reply["error"]
+        pids = json.loads(reply["stdout"].strip().splitlines()[-1])
+        if sandboxed:
+            assert pids == [1, 2], pids
+        else:
+            assert classmate.proc.pid in pids
+    finally:
+        classmate.close()
+        student.close()

@@ -104,6 +104,14 @@ def private_dev(scratch, shm_bytes):
     _mount(None, "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
 
 
+def private_proc():
+    """In the PID 1 of the student's namespace: a /proc of that namespace alone, so the
+    student sees neither the zygote nor a classmate forked beside it (not even their
+    command lines). The kernel allows it only where the zygote's /proc is fully visible
+    (as root, the sandbox uncovers it first: see sandbox._user_args)."""
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
 def enter(tmp_bytes, folder, files, cgroups=()):
     """Namespaces, a tmpfs of ``tmp_bytes`` on the parent of ``folder`` (the sandbox's
     scratch folder, never /tmp, under which the course itself may live), and ``folder``

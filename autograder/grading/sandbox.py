@@ -73,10 +73,16 @@ def _user_args(zygote=False):
     if not PRIVILEGED:  # the zygote's children need user namespaces of their own
         return [*NAMESPACES] + ([] if zygote else ["--disable-userns"]), []
     uid = UID_BASE + next(_uids) % 10 ** 8
-    caps = ["--cap-drop", "ALL"] + [a for c in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
-                                    for a in ("--cap-add", c)]
+    keep = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP") + (("CAP_SYS_ADMIN",) if zygote else ())
+    caps = ["--cap-drop", "ALL"] + [a for c in keep for a in ("--cap-add", c)]
     drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", "--"]
+    if zygote:
+        # As root, bwrap covers /proc/irq and /proc/bus, and the kernel then refuses a new
+        # /proc to the students' PID namespaces (it would reveal what is covered). Uncovered
+        # here, before setpriv drops to a uid that cannot write them; no other use of the
+        # capability, which setpriv takes away with every other.
+        drop = ["/usr/bin/sh", "-c", 'umount /proc/irq /proc/bus 2>/dev/null; exec "$@"', "sh", *drop]
     return [*NAMESPACES[1:], *caps], drop
 
 

@@ -119,6 +119,10 @@ def _fork_nested(sock, config, fds, serve, nested):
             inner = os.fork()
             if inner == 0:  # PID 1 of the student's namespace
                 os.close(report_w)
+                try:
+                    nested.private_proc()  # its /proc shows this namespace alone
+                except OSError:
+                    pass  # the zygote's /proc: classmates listed, their memory still closed
                 nested.lock_down()
                 student = os.fork()
                 if student == 0:
