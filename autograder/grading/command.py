@@ -14,7 +14,14 @@ def _grade(args):
     executor = None
     if args.scheduler:
         from distributed import Client
-        executor = Client(args.scheduler).get_executor()
+        client = Client(args.scheduler)
+        from .workers import Refused, check_cluster
+        try:  # every worker isolates students as this machine would, or nobody is graded
+            check_cluster(client, _inputs(args)["limits"])
+        except Refused as exc:
+            client.close()
+            raise SystemExit(str(exc))
+        executor = client.get_executor()
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
     print(ctx["summary"])
