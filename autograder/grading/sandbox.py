@@ -118,8 +118,8 @@ def describe(enabled=True):
     user = (f"a uid of its own above {UID_BASE} (setpriv, no capabilities)" if PRIVILEGED
             else f"uid {os.geteuid()} in its own user namespace")
     return (f"isolation: {version}; each student in its own user, PID, mount, network and "
-            f"IPC namespaces; read-only view of the public modules only; its own size-limited "
-            f"scratch folder; host {user}")
+            f"IPC namespaces (and may make none), its own /dev and /proc; read-only view of the "
+            f"public modules only; its own size-limited scratch folder; host {user}")
 
 
 def require(enabled=True):
