@@ -9,6 +9,7 @@ sandboxed zygote the student's cgroup must never have held more than 576 MB.
 """
 import csv
 import json
+import os
 import re
 
 import pytest
@@ -109,7 +110,26 @@ def test_the_budget_is_made_before_and_removed_after(tmp_path):
             == 30 + budget.RUNNER_PIDS
     finally:
         proc.close()
-    assert not [f for f in folders if __import__("os").path.exists(f)]
+    assert not [f for f in folders if os.path.exists(f)]
+
+
+def test_cgroups_a_killed_grader_left_are_swept(tmp_path):
+    """A grader killed mid-run leaves its students' cgroups (named after its pid): does the
+    next run's probe remove them, and leave a live grader's alone?"""
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    left = [os.path.join(parent, f"{dead}-1") for parent in budget.parents().values()]
+    for folder in left:
+        os.makedirs(folder)
+    mine = budget.Budget(memory_mb=64, processes=4)
+    try:
+        budget.sweep()
+        assert not [f for f in left if os.path.exists(f)]
+        assert all(os.path.exists(f) for f in mine.folders)
+    finally:
+        mine.close()
 
 
 def test_refuses_without_cgroups_unless_told(monkeypatch):

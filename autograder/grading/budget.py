@@ -63,7 +63,7 @@ def _v2_root():
 
 
 @functools.lru_cache(maxsize=1)
-def layout():
+def parents():
     """{controller: parent folder} of the cgroups to make, or raise :class:`Unavailable`."""
     v1 = {c: os.path.join(V1, c) for c in ("memory", "pids")}
     if all(os.path.exists(os.path.join(p, "cgroup.procs")) for p in v1.values()):
@@ -90,13 +90,28 @@ def _prepare(controller, parent):
 
 @functools.lru_cache(maxsize=1)
 def probe():
-    """'' when a budget cgroup can be made here, else why not (cached for the process)."""
+    """'' when a budget cgroup can be made here, else why not (cached for the process).
+    Also removes the cgroups a grader that was killed left behind."""
     try:
         budget = Budget(memory_mb=64, processes=4)
     except (Unavailable, OSError) as exc:
         return f"no cgroup can be written here ({exc})"
     budget.close()
+    sweep()
     return ""
+
+
+def sweep():
+    """Empty and remove the cgroups of graders that are gone (named ``<grader pid>-<n>``)."""
+    for parent in parents().values():
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            pid = name.split("-")[0]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                Budget.adopt([os.path.join(parent, name)]).close(wait=1.0)
 
 
 def describe(enabled=True):
@@ -104,7 +119,7 @@ def describe(enabled=True):
     if not enabled:
         return ("budget: NONE (--no-cgroups): memory and processes limited per process only "
                 "(RLIMIT_AS, RLIMIT_NPROC); memfd, /dev/shm and tmpfs pages are not counted")
-    kind = "cgroup v1 memory+pids" if "memory" in layout() else "cgroup2 memory+pids"
+    kind = "cgroup v1 memory+pids" if "memory" in parents() else "cgroup2 memory+pids"
     return (f"budget: {kind}, one per student process: --memory + --disk MB of memory "
             "(every page it or its children hold), --processes processes and threads")
 
@@ -130,11 +145,11 @@ class Budget:
     itself through :attr:`fds`, emptied and removed by :meth:`close`."""
 
     def __init__(self, memory_mb, processes):
-        parents = layout()
+        parents_ = parents()
         self.folders, self.fds = [], []
         name = f"{os.getpid()}-{next(_ids)}"
         try:
-            for controller, parent in parents.items():
+            for controller, parent in parents_.items():
                 _prepare(controller, parent)
                 folder = os.path.join(parent, name)
                 os.mkdir(folder)
@@ -148,6 +163,13 @@ class Budget:
         except BaseException:
             self.close()
             raise
+
+    @classmethod
+    def adopt(cls, folders):
+        """A budget for cgroups made earlier (by a grader now gone), to empty and remove."""
+        budget = cls.__new__(cls)
+        budget.fds, budget.folders = [], list(folders)
+        return budget
 
     def peak_bytes(self):
         """The most memory the cgroup has held (for tests and reports), or None."""
