@@ -140,12 +140,14 @@ def test_refuses_without_cgroups_unless_told(monkeypatch):
     monkeypatch.setattr(budget, "probe", lambda: "no cgroup can be written here (EACCES)")
     with pytest.raises(budget.Unavailable, match="--no-cgroups"):
         budget.require(True)
+    # (sandbox=False: this runs where bwrap is missing too; the sandbox has its own test)
     with pytest.raises(SystemExit, match="--no-cgroups"):
-        pipeline.Isolation()({"limits": Limits(), "stream": io.StringIO()})
-    ctx = {"limits": Limits(cgroups=False), "stream": io.StringIO()}
+        pipeline.Isolation()({"limits": Limits(sandbox=False), "stream": io.StringIO()})
+    ctx = {"limits": Limits(sandbox=False, cgroups=False), "stream": io.StringIO()}
     pipeline.Isolation()(ctx)
     assert "NONE (--no-cgroups)" in ctx["stream"].getvalue()
-    assert ctx["isolation_notes"] == ["graded WITHOUT a per-student cgroup (--no-cgroups)"]
+    assert ctx["isolation_notes"] == ["graded WITHOUT kernel isolation (--no-sandbox)",
+                                      "graded WITHOUT a per-student cgroup (--no-cgroups)"]
 
 
 def test_the_class_finishes_with_every_row(dense_course, tmp_path):
