@@ -82,6 +82,8 @@ def run(out=None, quiet=False):
     nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
     say("[5/5] nbgrader export to grades.csv")
     nbgrader(course, "export", "--to", str(out / "grades.csv"))
+    from .grading.spreadsheet import make_safe
+    make_safe(out / "grades.csv")  # nbgrader's exporter writes ids as they are
     table = scores(course)
     say("")
     from .suites import suite

@@ -55,7 +55,8 @@ _uses_student_processes = {}
 @pytest.fixture(autouse=True)
 def _needs_the_sandbox(request):
     """Tests that start student processes skip, saying why, where there is no kernel sandbox
-    (no bwrap, or no user namespaces): `rnn-course grade` refuses to run there."""
+    (no bwrap, or no user namespaces) or no cgroup to write: `rnn-course grade` refuses to
+    run there."""
     path = getattr(request.module, "__file__", "")
     if path not in _uses_student_processes:
         text = Path(path).read_text() if path else ""
@@ -64,3 +65,6 @@ def _needs_the_sandbox(request):
         from autograder_instructor.grading.sandbox import probe
         if probe() and "refuses" not in request.node.name:
             pytest.skip(f"no kernel sandbox on this machine: {probe()}")
+        from autograder_instructor.grading import budget
+        if budget.probe() and "refuses" not in request.node.name:
+            pytest.skip(f"no per-student cgroups on this machine: {budget.probe()}")

@@ -32,7 +32,8 @@ MODES = [False, "bwrap", "zygote"]
 
 def run(cells, sandboxed, tmp_path, **limits):
     """Run ``cells`` in one student process; the last cell's stdout (attacks print JSON)."""
-    limits = Limits(sandbox=bool(sandboxed), cell_timeout=20, fork=sandboxed == "zygote", **limits)
+    limits = Limits(sandbox=bool(sandboxed), cgroups=bool(sandboxed), cell_timeout=20,
+                    fork=sandboxed == "zygote", **limits)
     proc = StudentProcess(tmp_path / "work", limits)
     # The sandboxed zygote falls back to one bwrap per process when it fails: not here.
     assert isinstance(proc.proc, Forked) is (sandboxed == "zygote")

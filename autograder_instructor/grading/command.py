@@ -14,7 +14,14 @@ def _grade(args):
     executor = None
     if args.scheduler:
         from distributed import Client
-        executor = Client(args.scheduler).get_executor()
+        client = Client(args.scheduler)
+        from .workers import Refused, check_cluster
+        try:  # every worker isolates students as this machine would, or nobody is graded
+            check_cluster(client, _inputs(args)["limits"])
+        except Refused as exc:
+            client.close()
+            raise SystemExit(str(exc))
+        executor = client.get_executor()
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
     print(ctx["summary"])
@@ -45,7 +52,8 @@ def _inputs(args):
     not given is None, the run's default)."""
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory, output_cap=args.output_cap, disk_mb=args.disk,
-                    processes=args.processes, sandbox=not args.no_sandbox)
+                    processes=args.processes, sandbox=not args.no_sandbox,
+                    cgroups=not args.no_cgroups)
     return dict(assignment=args.assignment, submissions=args.submissions, db_url=args.db,
                 out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
                 force=args.force, quiet=args.quiet, roster=args.roster,
@@ -74,7 +82,8 @@ def add_parser(sub):
     p.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout,
                    help="seconds per notebook, restarts included (default %(default)g)")
     p.add_argument("--memory", type=int, default=Limits.memory_mb,
-                   help="MB of memory per student process")
+                   help="MB of memory per student: every process it starts, memfd and "
+                        "/dev/shm included (its cgroup holds this + --disk)")
     p.add_argument("--output-cap", type=int, default=Limits.output_cap,
                    help="characters of output kept per cell")
     p.add_argument("--disk", type=int, default=Limits.disk_mb,
@@ -85,6 +94,9 @@ def add_parser(sub):
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade WITHOUT kernel isolation (only the audit hook guards the grader); "
                         "printed and recorded in every row's notes. See docs/grading.md")
+    p.add_argument("--no-cgroups", action="store_true",
+                   help="grade WITHOUT a per-student cgroup (memory and processes then limited "
+                        "per process only); printed and recorded in every row's notes")
     add_course_option(p)
     p.add_argument("--roster", help="CSV with id,first_name,last_name,email columns: the names "
                                     "formgrader shows (default: the student id as last name)")

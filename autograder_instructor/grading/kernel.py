@@ -192,9 +192,14 @@ def serve(config):
 
 if __name__ == "__main__":
     settings = json.loads(sys.argv[1])
+    # nested.py (namespaces, cgroups): loaded here, once, before any fork or student code.
+    nested = _sibling("nested")
     if settings.get("zygote"):
-        # nested.py only for the sandboxed zygote: loaded here, once, before any fork.
-        nested = _sibling("nested") if settings.get("nested") else None
         _sibling("zygote").zygote(settings, serve, nested)
     else:
+        nested.join_cgroups(settings.get("cgroup_fds", ()))  # its budget, before anything else
+        if settings.get("confine"):  # a sandbox of its own, as root: no user namespace below
+            nested.own_user_namespace()
+            nested.ban_user_namespaces()
+            nested.lock_down()
         serve(settings)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 class Limits:
     cell_timeout: float = 60.0  # seconds for one cell, or one grade cell's checks
     notebook_timeout: float = 300.0  # seconds for the whole notebook, restarts included
-    memory_mb: int = 2048  # address space of the student process (RLIMIT_AS)
+    memory_mb: int = 2048  # RLIMIT_AS per process, and (+ disk_mb) the cgroup of all of them
     file_mb: int = 64  # largest file the student process may write (RLIMIT_FSIZE)
     disk_mb: int = 256  # all it may write: the size of the sandbox's /tmp (a tmpfs, so RAM)
     processes: int = 128  # processes and threads of one sandbox (RLIMIT_NPROC per user ns)
@@ -16,6 +16,7 @@ class Limits:
     start_timeout: float = 30.0  # seconds for a student process to start
     fork: bool = True  # fork from a pre-warmed zygote (else spawn each); never when sandboxed
     sandbox: bool = True  # kernel isolation (bubblewrap); False only with --no-sandbox
+    cgroups: bool = True  # one memory + pids cgroup per student process; False: --no-cgroups
 
     def as_dict(self):
         return asdict(self)

@@ -39,8 +39,22 @@ class Isolation(Step):
             raise SystemExit(str(exc))
         ctx["isolation_notes"] = [] if ctx["limits"].sandbox else [
             "graded WITHOUT kernel isolation (--no-sandbox)"]
+        ctx["isolation"] += "\n" + _budget(ctx)
         non_dumpable()  # the grader holds every student's notebook: no same-user /proc/<pid>/mem
         print(ctx["isolation"], file=ctx["stream"])
+
+
+def _budget(ctx):
+    """The per-student cgroups' line, or refuse without them unless --no-cgroups (noted in
+    every row, as --no-sandbox is)."""
+    from . import budget
+    try:
+        line = budget.require(ctx["limits"].cgroups)
+    except budget.Unavailable as exc:
+        raise SystemExit(str(exc))
+    if not ctx["limits"].cgroups:
+        ctx["isolation_notes"].append("graded WITHOUT a per-student cgroup (--no-cgroups)")
+    return line
 
 
 class EnsureGradebook(Step):

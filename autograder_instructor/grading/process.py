@@ -19,10 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from .. import layout
-
 from autograder import probes
-from . import sandbox, wire
+
+from .. import layout
+from . import budget, sandbox, wire
 from .replies import decode, unpack
 
 KERNEL = Path(__file__).with_name("kernel.py")
@@ -242,6 +242,14 @@ class StudentProcess:
         isolated = limits.sandbox
         if isolated and sandbox.probe():
             raise GraderFault(f"no sandbox on this machine: {sandbox.probe()}")
+        # Its cgroups, made before it starts and joined by its first process (budget.py).
+        self.budget = None
+        if limits.cgroups:
+            try:
+                self.budget = budget.Budget(limits.memory_mb + limits.disk_mb, limits.processes)
+            except (OSError, budget.Unavailable) as exc:
+                raise GraderFault(f"the student's cgroups could not be made: {exc}") from None
+        cgroups = tuple(self.budget.fds) if self.budget else ()
         cmd_r, self._cmd_w = os.pipe()
         self._res_r, res_w = os.pipe()
         config = {"workdir": sandbox.INSIDE if isolated else str(self.workdir),
@@ -256,10 +264,11 @@ class StudentProcess:
         if limits.fork and env is None and isolated:
             files = [p for p in sorted(self.workdir.rglob("*")) if p.is_file() and not p.is_symlink()]
             config.update(files=[str(p.relative_to(self.workdir)) for p in files],
-                          tmp_bytes=limits.disk_mb * 2 ** 20, preload=False)
+                          tmp_bytes=limits.disk_mb * 2 ** 20, preload=False, cgroups=len(cgroups))
             opened = [os.open(p, os.O_RDONLY) for p in files]
             try:
-                self.proc = Forked(Zygote.get(blocks, limits), config, (cmd_r, res_w, *opened))
+                self.proc = Forked(Zygote.get(blocks, limits), config,
+                                   (cmd_r, res_w, *cgroups, *opened))
             except (OSError, ValueError, ProcessDied, GraderFault):
                 self.proc = None  # no sandboxed zygote: one bwrap sandbox for this process
             finally:
@@ -267,15 +276,19 @@ class StudentProcess:
                     os.close(fd)
         elif limits.fork and env is None:
             try:
-                self.proc = Forked(Zygote.get(), config, (cmd_r, res_w))
+                self.proc = Forked(Zygote.get(), config, (cmd_r, res_w, *cgroups))
             except (OSError, ValueError, ProcessDied):
                 self.proc = None  # no zygote here: start a fresh interpreter instead
         try:
             if self.proc is None:
                 base = env or child_env(tmpdir=self.workdir)
-                self.proc = Spawned(config, base, (cmd_r, res_w), self.workdir,
+                # As root, bwrap makes no user namespace (see sandbox._user_args): the process
+                # makes its own and bans any below it (nested.py), as a forked student does.
+                config.update(cgroup_fds=list(cgroups), confine=isolated and sandbox.PRIVILEGED)
+                self.proc = Spawned(config, base, (cmd_r, res_w, *cgroups), self.workdir,
                                     (limits, blocks) if isolated else None)
         except OSError as exc:
+            self._close_budget()
             raise GraderFault(f"the student process could not be started: {exc}")
         finally:
             os.close(cmd_r)
@@ -378,6 +391,10 @@ class StudentProcess:
             code = 128 - code  # bwrap reports a child killed by signal N as exit 128 + N
         if code < 0:
             name = signal.Signals(-code).name
+            if name == "SIGKILL" and self.budget and self.budget.oom_kills():
+                return ("the student process was killed: its processes held more memory than "
+                        f"its budget ({self.limits.memory_mb + self.limits.disk_mb} MB: --memory "
+                        "+ --disk, memfd, /dev/shm and files included)")
             why = {"SIGKILL": " (killed: out of memory, or by a limit)",
                    "SIGSEGV": " (a segmentation fault)", "SIGABRT": " (aborted)"}.get(name, "")
             return f"the student process died with signal {name}{why}"
@@ -405,4 +422,10 @@ class StudentProcess:
                 pass
         if isinstance(self.proc, Spawned):
             self.proc.errors.close()
+        self._close_budget()
+
+    def _close_budget(self):
+        """Kill whatever of the student is left in its cgroups, and remove them."""
+        if self.budget:
+            self.budget.close()
 

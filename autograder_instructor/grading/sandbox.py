@@ -73,10 +73,16 @@ def _user_args(zygote=False):
     if not PRIVILEGED:  # the zygote's children need user namespaces of their own
         return [*NAMESPACES] + ([] if zygote else ["--disable-userns"]), []
     uid = UID_BASE + next(_uids) % 10 ** 8
-    caps = ["--cap-drop", "ALL"] + [a for c in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
-                                    for a in ("--cap-add", c)]
+    keep = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP") + (("CAP_SYS_ADMIN",) if zygote else ())
+    caps = ["--cap-drop", "ALL"] + [a for c in keep for a in ("--cap-add", c)]
     drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", "--"]
+    if zygote:
+        # As root, bwrap covers /proc/irq and /proc/bus, and the kernel then refuses a new
+        # /proc to the students' PID namespaces (it would reveal what is covered). Uncovered
+        # here, before setpriv drops to a uid that cannot write them; no other use of the
+        # capability, which setpriv takes away with every other.
+        drop = ["/usr/bin/sh", "-c", 'umount /proc/irq /proc/bus 2>/dev/null; exec "$@"', "sh", *drop]
     return [*NAMESPACES[1:], *caps], drop
 
 
@@ -112,8 +118,8 @@ def describe(enabled=True):
     user = (f"a uid of its own above {UID_BASE} (setpriv, no capabilities)" if PRIVILEGED
             else f"uid {os.geteuid()} in its own user namespace")
     return (f"isolation: {version}; each student in its own user, PID, mount, network and "
-            f"IPC namespaces; read-only view of the public modules only; its own size-limited "
-            f"scratch folder; host {user}")
+            f"IPC namespaces (and may make none), its own /dev and /proc; read-only view of the "
+            f"public modules only; its own size-limited scratch folder; host {user}")
 
 
 def require(enabled=True):
@@ -201,6 +207,9 @@ def command(argv, workdir, limits, blocks, zygote=False):
     # World-writable (sticky) because as root the sandbox's uid is chosen after bwrap made it.
     args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
                  "--tmpfs", HOME, "--perms", "1777", "--dir", INSIDE])
+    # POSIX shared memory of its own (bwrap's /dev/shm is root's), as large as --disk.
+    args.extend(["--size", str(int(limits.disk_mb * 2 ** 20)), "--perms", "1777",
+                 "--tmpfs", "/dev/shm"])
     mpl = os.environ.get("MPLCONFIGDIR") or os.path.expanduser("~/.cache/matplotlib")
     copies = [(p, f"{HOME}/matplotlib/{p.name}") for p in Path(mpl).glob("*.json")] \
         if os.path.isdir(mpl) else []

@@ -47,3 +47,11 @@ def write_csv(path, header, rows):
         for row in rows:
             w.writerow(safe_row(row))
     return Path(path)
+
+
+def make_safe(path):
+    """Rewrite a CSV another tool wrote (``nbgrader export``) with every cell made safe;
+    return the path. Cells already safe are unchanged; one made safe is not quoted twice."""
+    with open(path, newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f)) or [[]]
+    return write_csv(path, header, rows)

@@ -43,9 +43,13 @@ def digest(path):
 def grade_submission(task):
     """Grade ``task`` (a :class:`.task.Task`); return a :class:`.result.Result`.
 
-    Never raises: a grader-side failure is retried (``RETRIES`` times, the last in processes
-    started without the zygote), then reported as the grader's, not the student's.
+    Never raises, but :class:`.workers.Refused` on a machine that cannot isolate students
+    (a dask worker without bubblewrap or cgroups: the task goes to another worker): a
+    grader-side failure is retried (``RETRIES`` times, the last in processes started
+    without the zygote), then reported as the grader's, not the student's.
     """
+    from .workers import refuse_unisolated
+    refuse_unisolated(task.get("limits", {}))
     faults = []
     for attempt in range(RETRIES + 1):
         limits = dict(task.limits)

@@ -14,7 +14,8 @@ import sys
 
 def zygote(config, serve, nested=None):
     """Answer the grader's requests until it goes away; ``serve(config)`` runs a student
-    process, ``nested`` is ``nested.py`` (for a zygote in the sandbox). Requests come on
+    process, ``nested`` is ``nested.py`` (its namespaces for a zygote in the sandbox, and
+    its cgroups for every child: fds after the two pipes). Requests come on
     a SEQPACKET socket:
     ``fork`` (with the new process's two pipe ends attached) answers its pid;
     ``wait`` answers a child's exit code (None while it runs).
@@ -64,11 +65,12 @@ def zygote(config, serve, nested=None):
                 code = 0
                 try:
                     sock.close()
+                    nested.join_cgroups(fds[2:])  # the student's cgroups, before anything else
                     os.setsid()
                     os.environ["TMPDIR"] = request["config"]["workdir"]
                     import tempfile
                     tempfile.tempdir = None
-                    serve(dict(request["config"], fds=fds))
+                    serve(dict(request["config"], fds=fds[:2]))
                 except BaseException:
                     code = 1
                 finally:
@@ -111,11 +113,16 @@ def _fork_nested(sock, config, fds, serve, nested):
             sock.close()
             os.close(report_r)
             os.setsid()
-            files = dict(zip(config["files"], fds[2:]))
-            nested.enter(config["tmp_bytes"], config["workdir"], files)
+            cgroups = fds[2:2 + config.get("cgroups", 0)]
+            files = dict(zip(config["files"], fds[2 + len(cgroups):]))
+            nested.enter(config["tmp_bytes"], config["workdir"], files, cgroups)
             inner = os.fork()
             if inner == 0:  # PID 1 of the student's namespace
                 os.close(report_w)
+                try:
+                    nested.private_proc()  # its /proc shows this namespace alone
+                except OSError:
+                    pass  # the zygote's /proc: classmates listed, their memory still closed
                 nested.lock_down()
                 student = os.fork()
                 if student == 0:
