@@ -49,7 +49,7 @@ def grade_submission(task):
     without the zygote), then reported as the grader's, not the student's.
     """
     from .workers import refuse_unisolated
-    refuse_unisolated(task.get("limits", {}))
+    refuse_unisolated(task.limits)
     faults = []
     for attempt in range(RETRIES + 1):
         limits = dict(task.limits)
