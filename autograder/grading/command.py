@@ -35,7 +35,8 @@ def _inputs(args):
                     processes=args.processes, sandbox=not args.no_sandbox)
     return dict(assignment=args.assignment, submissions=args.submissions, db_url=args.db,
                 out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
-                force=args.force, quiet=args.quiet, roster=args.roster)
+                force=args.force, quiet=args.quiet, roster=args.roster,
+                students=tuple(args.student or ()))
 
 
 def _check(args):
@@ -80,6 +81,9 @@ def add_parser(sub):
     p.add_argument("--pattern", help="regex with a student_id group for flat/zip files "
                                      "(default: '<student_id>_<file>')")
     p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.add_argument("--student", nargs="+", metavar="ID",
+                   help="regrade only these students (their latest files), keeping everyone "
+                        "else's results as the last run left them")
     p.add_argument("--scheduler", help="a dask.distributed scheduler address to grade on")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.set_defaults(handler=_grade)
