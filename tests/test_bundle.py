@@ -150,6 +150,31 @@ def test_a_block_that_needs_another_asks_for_it():
     pytest.skip("no reference module uses another assignment's blocks yet")
 
 
+@pytest.mark.parametrize("assignment", ["07_gated", "08_cnn_tagging"])
+def test_the_blocks_a_late_notebook_imports_are_worked_out(assignment):
+    """Does the bundle find, from 07's or 08's own imports, every earlier assignment whose
+    blocks they import or whose blocks those blocks call, as the instructor would list them?"""
+    notebooks = sorted((ROOT / "assignments" / assignment).glob("*.ipynb"))
+    found = B.required_blocks(notebooks, SB.solution_modules())
+    assert found == sorted(set(_required_blocks([assignment])) - {assignment})
+    assert "01_dense" in found and "05_embeddings_optimizers" in found
+
+
+def test_missing_blocks_give_one_complete_command(tmp_path):
+    """When the instructor names too few blocks, does the refusal end in one complete
+    `rnn-course bundle ... --release-blocks ...` command naming every block needed, instead of
+    one "--release-blocks X" hint per import?"""
+    with pytest.raises(B.BundleError) as info:
+        B.bundle(["07_gated"], tmp_path / "handout", ["01_dense"])
+    text = str(info.value)
+    needed = B.required_blocks(sorted((ROOT / "assignments" / "07_gated").glob("*.ipynb")),
+                               SB.solution_modules())
+    assert text.count("--release-blocks") == 1, text
+    assert (f"rnn-course bundle 07_gated --out {tmp_path / 'handout'} --release-blocks "
+            f"{' '.join(needed)}") in text
+    assert not (tmp_path / "handout").exists()
+
+
 def test_bundle_refuses_what_it_cannot_do(tmp_path):
     """Does the command refuse an unknown block, a foreign folder and an unreleased assignment?"""
     first = B.released_assignments()[0]
@@ -171,7 +196,7 @@ def test_notebook_needing_an_unreleased_block_is_refused(tmp_path):
         "from autograder.blocks import dense_forward\n", "from autograder.hidden import grade\n",
         "from autograder import suites, __version__\n"]}]}))
     problems = B.notebook_problems(nb, {"visible", "blocks"}, set(), {"dense_forward": "01_dense"})
-    assert any("--release-blocks 01_dense" in p for p in problems), problems
+    assert any("a block of 01_dense, which this bundle does not release" in p for p in problems), problems
     assert any("autograder.hidden" in p for p in problems), problems
     assert any("autograder.suites" in p for p in problems), problems
     assert B.notebook_problems(nb, {"visible", "blocks", "hidden", "suites"}, {"dense_forward"},
@@ -503,6 +528,20 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
         for func, report in expected[a].items():
             assert reports.get(func) == report, f"{a} {func}:\n{section}"
     assert any(r.startswith("FAIL") and "Likely cause" in r for e in expected.values() for r in e.values())
+
+
+@SLOW
+def test_a_bundle_of_08_needs_no_block_named(tmp_path):
+    """Does `rnn-course bundle 08_cnn_tagging --out X`, with no --release-blocks, release
+    exactly the earlier blocks 08 imports and say so in one line?"""
+    out = tmp_path / "handout"
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "bundle", "08_cnn_tagging",
+                           "--out", str(out)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / B.MANIFEST).read_text())
+    assert sorted(manifest["released_blocks"]) == sorted(
+        set(_required_blocks(["08_cnn_tagging"])) - {"08_cnn_tagging"})
+    assert "(the ones its notebooks import)" in proc.stdout
 
 
 @SLOW

@@ -17,7 +17,7 @@ def _grade(args):
         executor = Client(args.scheduler).get_executor()
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
-    print(ctx["summary"])
+    print(ctx["summary"].removeprefix(ctx["isolation"] + "\n"))  # printed at the start
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
           f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
     print(f"gradebook: {ctx['db_url']}\ngrades:    {out / 'grades.csv'}\n"
