@@ -34,9 +34,8 @@ import tempfile
 from pathlib import Path
 
 from . import layout
-from .build import parse_code
-from .student_blocks import (PACKAGE, ROOT, BundleError, _read_block, blocks_source,
-                             solution_modules)
+from .student_blocks import (PACKAGE, ROOT, BundleError, blocks_source, code_trees,
+                             required_blocks, solution_modules)
 
 ASSIGNMENTS = ROOT / "assignments"
 LECTURES = ROOT / "course" / "lectures"
@@ -98,7 +97,7 @@ def import_problems(package_dir):
 def notebook_problems(notebook, shipped, released_names, not_released):
     """Imports of a released notebook that the student package would not satisfy."""
     problems = []
-    for tree in _code_trees(notebook):
+    for tree in code_trees(notebook):
         for node in ast.walk(tree):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
@@ -116,36 +115,6 @@ def notebook_problems(notebook, shipped, released_names, not_released):
                             problems.append(f"{notebook.name} imports {a.name} from autograder.blocks, "
                                             f"a block of {owner}, which this bundle does not release")
     return problems
-
-
-def _code_trees(notebook):
-    """The parsed code cells of a notebook (a cell with a syntax error is left out)."""
-    for cell in json.loads(Path(notebook).read_text())["cells"]:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            try:
-                yield parse_code(source)
-            except SyntaxError:
-                continue
-
-
-def blocks_imported(notebook):
-    """The names a notebook imports from ``autograder.blocks``."""
-    return {a.name for tree in _code_trees(notebook) for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module == "autograder.blocks"
-            for a in node.names}
-
-
-def required_blocks(notebooks, modules):
-    """The assignments whose blocks ``notebooks`` import, and those their blocks call."""
-    read = {a: [_read_block(a, m) for m in ms] for a, ms in modules.items()}
-    owner = {name: a for a, blocks in read.items() for b in blocks for name in b.names}
-    needed = {owner[n] for nb in notebooks for n in blocks_imported(nb) if n in owner}
-    while True:
-        more = {owner[n] for a in needed for b in read[a] for n in b.needs if n in owner} - needed
-        if not more:
-            return sorted(needed)
-        needed |= more
 
 
 def _command(assignments, out, release):
@@ -240,7 +209,38 @@ __version__ = "{version}"
 '''
 
 
-def student_readme(name, version, assignments, release, wheel_name):
+def keras_needs(released, assignments):
+    """{assignment: what it needs Keras for}, for the notebooks that stop without Keras (their
+    setup calls ``require_keras(needed_for=...)``); in the others Keras is optional."""
+    needs = {}
+    for a in assignments:
+        for nb in sorted((Path(released) / a).glob("*.ipynb")):
+            for tree in code_trees(nb):
+                for node in ast.walk(tree):
+                    if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require_keras"
+                            and any(k.arg == "needed_for" and isinstance(k.value, ast.Constant)
+                                    for k in node.keywords)):
+                        needs[a] = next(k.value.value for k in node.keywords if k.arg == "needed_for")
+    return needs
+
+
+def _keras_setup(assignments, needs):
+    """The README's words on Keras: which assignments need it, and whether the install has it."""
+    optional = [a for a in assignments if a not in needs]
+    lines = [f"{a} needs Keras (for {why}): the command above installs it." for a, why in needs.items()]
+    if optional:
+        lines.append(f"In {', '.join(optional)} Keras is optional: only the cells that compare your "
+                     "code with Keras use it, never the checks" + (
+                         "." if needs else "; add `keras` to the brackets (`[notebook,keras]`) "
+                         "to run them too."))
+    lines.append("The lecture uses Keras from its section 4 on, and stops there without it.")
+    return "\n".join(lines)
+
+
+def student_readme(name, version, assignments, release, wheel_name, keras=None):
+    """The handout's README; ``keras`` is :func:`keras_needs` of the bundled notebooks."""
+    keras = keras or {}
+    extras = "notebook,keras" if keras else "notebook"
     return f"""# Student package: {name} {version}
 
 This folder holds what you need for assignments {", ".join(assignments)}:
@@ -250,12 +250,12 @@ checking package (`autograder`), which the notebooks import.
 ## Set up once
 
     python -m venv .venv
-    .venv/bin/python -m pip install "packages/{wheel_name}[notebook]"
+    .venv/bin/python -m pip install "packages/{wheel_name}[{extras}]"
 
-(On Windows: `.venv\\Scripts\\python`.) Add `keras` to the brackets
-(`[notebook,keras]`) to run the notebooks' Keras comparisons too; they are not
-needed for the checks. Then start Jupyter (`.venv/bin/jupyter lab`) and open a
-notebook from `assignments/`.
+(On Windows: `.venv\\Scripts\\python`.) Then start Jupyter (`.venv/bin/jupyter lab`) and
+open a notebook from `assignments/`.
+
+{_keras_setup(assignments, keras)}
 
 ## While you work
 
@@ -361,8 +361,9 @@ def bundle(assignments=None, out=None, release=None, name=layout.STUDENT_DISTRIB
                     f"{_command(assignments, out, set(release) | set(unmet))}"] if unmet else [])
             raise BundleError("the student package would not work:\n  " + "\n  ".join(problems + fix))
         expected_wheel = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        keras = keras_needs(released, assignments)
         (staging / "README.md").write_text(student_readme(name, version, assignments, release,
-                                                          expected_wheel))
+                                                          expected_wheel, keras))
         wheel = _wheel(staging, partial / "packages")
         for assignment in assignments:
             shutil.copytree(released / assignment, partial / "assignments" / assignment,
@@ -370,7 +371,7 @@ def bundle(assignments=None, out=None, release=None, name=layout.STUDENT_DISTRIB
                                                           "*.pyc", "*.pyo"))
         ship_lectures(partial, assignments, lectures)
         (partial / "README.md").write_text(student_readme(name, version, assignments, release,
-                                                          wheel.name))
+                                                          wheel.name, keras))
         files = sorted(p for p in partial.rglob("*") if p.is_file())
         manifest = {"distribution": name, "version": version,
                     "wheel": str(wheel.relative_to(partial)), "assignments": assignments,

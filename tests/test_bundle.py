@@ -155,7 +155,7 @@ def test_the_blocks_a_late_notebook_imports_are_worked_out(assignment):
     """Does the bundle find, from 07's or 08's own imports, every earlier assignment whose
     blocks they import or whose blocks those blocks call, as the instructor would list them?"""
     notebooks = sorted((ROOT / "assignments" / assignment).glob("*.ipynb"))
-    found = B.required_blocks(notebooks, SB.solution_modules())
+    found = SB.required_blocks(notebooks, SB.solution_modules())
     assert found == sorted(set(_required_blocks([assignment])) - {assignment})
     assert "01_dense" in found and "05_embeddings_optimizers" in found
 
@@ -167,12 +167,29 @@ def test_missing_blocks_give_one_complete_command(tmp_path):
     with pytest.raises(B.BundleError) as info:
         B.bundle(["07_gated"], tmp_path / "handout", ["01_dense"])
     text = str(info.value)
-    needed = B.required_blocks(sorted((ROOT / "assignments" / "07_gated").glob("*.ipynb")),
+    needed = SB.required_blocks(sorted((ROOT / "assignments" / "07_gated").glob("*.ipynb")),
                                SB.solution_modules())
     assert text.count("--release-blocks") == 1, text
     assert (f"rnn-course bundle 07_gated --out {tmp_path / 'handout'} --release-blocks "
             f"{' '.join(needed)}") in text
     assert not (tmp_path / "handout").exists()
+
+
+def test_the_handout_says_per_assignment_what_needs_keras():
+    """Does the handout README find, from the notebooks themselves, that 06 needs Keras (and
+    install it with the wheel when 06 is in the bundle), and call it optional elsewhere?"""
+    released = B.released_assignments()
+    needs = B.keras_needs(B.ASSIGNMENTS, released)
+    assert set(needs) == {"06_sentiment"} and "build_keras_model" in needs["06_sentiment"]
+    with_06 = B.student_readme("x", "1", ["05_embeddings_optimizers", "06_sentiment"], [], "w.whl",
+                               B.keras_needs(B.ASSIGNMENTS, ["05_embeddings_optimizers", "06_sentiment"]))
+    assert 'pip install "packages/w.whl[notebook,keras]"' in with_06
+    assert "06_sentiment needs Keras (for padding the reviews and build_keras_model)" in with_06
+    assert "In 05_embeddings_optimizers Keras is optional" in with_06
+    assert "not\nneeded for the checks" not in with_06
+    without = B.student_readme("x", "1", ["01_dense"], [], "w.whl", B.keras_needs(B.ASSIGNMENTS, ["01_dense"]))
+    assert 'pip install "packages/w.whl[notebook]"' in without and "needs Keras" not in without
+    assert "`[notebook,keras]`) to run them too" in without
 
 
 def test_bundle_refuses_what_it_cannot_do(tmp_path):

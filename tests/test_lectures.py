@@ -111,3 +111,28 @@ def test_lecture_executes_offline(path, monkeypatch):
     assert len(images) >= 6, "the lecture's plots did not render"
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "negation probe: accuracy" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_lecture_without_keras_stops_once_saying_what_to_install(path, tmp_path, monkeypatch):
+    """Run as a student without Keras would ("Run All" in a kernel where `import keras`
+    fails), does the lecture stop at its first Keras cell with KerasRequired saying what to
+    install, not a raw ModuleNotFoundError, after every NumPy cell before it ran?"""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    for name in ("keras", "tensorflow"):  # a kernel in which neither can be imported
+        (tmp_path / f"{name}.py").write_text(
+            f"raise ModuleNotFoundError(\"No module named '{name}'\", name={name!r})\n")
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}:{ROOT}")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    with pytest.raises(CellExecutionError) as info:
+        NotebookClient(nb, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert info.value.ename == "KerasRequired", info.value
+    assert "needs Keras for the rest of the lecture" in info.value.evalue
+    assert "pip install" in info.value.evalue
+    ran = [c for c in nb.cells if c.cell_type == "code" and c.execution_count]
+    first_keras = next(c for c in nb.cells if c.cell_type == "code" and "keras" in c.source)
+    assert ran[-1] is first_keras and len(ran) > 5

@@ -349,6 +349,10 @@ for y_pred in ([0.9, 0.2, 0.8, 0.7], [0.5, 0.5, 0.5, 0.5], [0.1, 0.9, 0.2, 0.3])
 # SGD must keep its step small enough for the steep direction, so it crawls along the flat one.
 
 # %% [code]
+from autograder.visible import require_keras
+
+# without Keras, stop here once and say what to install
+require_keras(needed_for="the rest of the lecture")
 import keras  # the first import takes a few seconds
 
 A = np.diag([1.0, 25.0])  # curvature 1 along w1, 25 along w2
