@@ -23,7 +23,8 @@
 # | 11 | `pad_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb) |
 # | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb), [08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb) |
 # | 13 | summary | |
-#
+
+# %% [markdown]
 # **Exercises** are questions to think about before reading on; each answer is folded away
 # under it (click **Answer**). As slides: `rnn-course slides` (press `s` for speaker notes).
 
