@@ -60,6 +60,43 @@ def sources(course=None):
     return sorted((Path(course) / "lectures" if course else LECTURES).glob("*.py"))
 
 
+# A link to a lecture whose text names sections: "[section 7 (recurrent layers)](...)".
+SECTION_LINK = re.compile(r"\[([^\]]*\bsections?\b[^\]]*)\]\(((?:\.\./)+(?:course/)?lectures/"
+                          r"(\w+)\.ipynb)\)")
+SECTION_NUMBERS = re.compile(r"\b(sections?) (\d+(?:(?:, | and )\d+)*)")
+
+
+def section_anchors(source):
+    """{section number: its heading's anchor} of a lecture text source: the id Jupyter and
+    nbconvert give a heading ("## 7. Recurrent layers" -> "7.-Recurrent-layers")."""
+    anchors = {}
+    for line in Path(source).read_text().splitlines():
+        match = re.match(r"# #{1,3} (\d+)\. (.+)$", line)
+        if match:
+            anchors[match[1]] = f"{match[1]}. {match[2]}".replace("`", "").strip().replace(" ", "-")
+    return anchors
+
+
+def link_sections(text, lectures=LECTURES):
+    """Make each section a link names open the lecture at that section: "[section 7 (RNNs)](L)"
+    becomes "[section 7](L#7.-Recurrent-layers) (RNNs)", "sections 5 and 9" one link per
+    number. A link naming a section the lecture does not have is left as it is."""
+    def relink(match):
+        words, href, name = match.groups()
+        source = Path(lectures) / f"{name}.py"
+        anchors = section_anchors(source) if source.is_file() else {}
+        numbers = [n for m in SECTION_NUMBERS.finditer(words) for n in re.findall(r"\d+", m[2])]
+        if not numbers or any(n not in anchors for n in numbers):
+            return match.group(0)
+
+        def one(m):
+            if m[1] == "section":
+                return f"[section {m[2]}]({href}#{anchors[m[2]]})"
+            return m[1] + " " + re.sub(r"\d+", lambda d: f"[{d[0]}]({href}#{anchors[d[0]]})", m[2])
+        return SECTION_NUMBERS.sub(one, words)
+    return SECTION_LINK.sub(relink, text)
+
+
 def notebook_path(source):
     return Path(source).with_suffix(".ipynb")
 

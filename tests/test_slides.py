@@ -258,3 +258,20 @@ def test_browser_tests_skip_with_a_reason_without_chromium(monkeypatch):
     monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
     found, reason = find_browser()
     assert found is None and "apt-get install chromium chromium-driver" in reason
+
+
+def test_a_section_link_opens_the_lecture_at_that_section(browser, tmp_path):  # noqa: F811
+    """Opened at the anchor an assignment links to, is the lecture (as nbconvert renders it)
+    scrolled to that section's heading rather than shown from the top?"""
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter().from_filename(str(LECTURE))
+    page_path = tmp_path / "rnn_lecture.html"
+    page_path.write_text(body)
+    anchor = lectures.section_anchors(lectures.LECTURES / "rnn_lecture.py")["7"]
+    page = browser.open(f"{page_path.as_uri()}#{anchor}")
+    page.wait_for("document.readyState === 'complete'", what="the page to load")
+    where = page.script("var h = document.getElementById(arguments[0]);"
+                        "return {top: h.getBoundingClientRect().top, scrolled: window.scrollY,"
+                        "text: h.textContent};", anchor)
+    assert where["text"].startswith("7. Recurrent layers")
+    assert where["scrolled"] > 1000 and abs(where["top"]) < 60, where
