@@ -538,7 +538,8 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
     assert any(expected.values()), "no known mistakes to check with"
     proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *paths)
     # One section per notebook, each closed by its summary line.
-    sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks$", proc.stdout, flags=re.M)
+    sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks \(\d+\.\d s\)$",
+                        proc.stdout, flags=re.M)
     assert len(sections) == len(paths) + 1, proc.stdout + proc.stderr
     for a, section in zip(assignments, sections):
         reports = _reports(section)
