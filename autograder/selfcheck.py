@@ -1,4 +1,4 @@
-"""``rnn-course-student check NOTEBOOK``: run a notebook's visible checks outside Jupyter.
+"""rnn-course-student check NOTEBOOK: run a notebook's visible checks outside Jupyter.
 
 The command runs the notebook's code cells in order in one namespace, quietly (it
 skips the cells tagged ``demo`` and, as under grading, the code under
@@ -8,6 +8,11 @@ parse is reported as failed, with the syntax error). A cell or a function's chec
 that run past ``--timeout`` seconds are stopped and named; the rest still runs. It
 exits with status 0 when every check passes. These are the same checks as ``check(f)`` in the notebook;
 the hidden checks that grading adds are not here.
+
+Where a notebook needs Keras and it is missing (06 grades a Keras model), the cell that
+says so is reported once, with what to install; the later cells that stop at a name it
+would have defined are counted in that one note, and a graded function that needs Keras
+is reported as not checked, not as a chain of errors.
 """
 import argparse
 import ast
@@ -20,11 +25,12 @@ import re
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .probes import where
-from .visible import (CheckFailed, _index, called_names, callee_note, missing_graded,
-                      run_check)
+from .visible import (CheckFailed, KerasRequired, _index, called_names, callee_note,
+                      missing_graded, run_check)
 
 TIMEOUT = 60.0  # seconds per cell and per function's checks, as `rnn-course grade --timeout`
 _DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
@@ -102,6 +108,8 @@ def run_notebook(path, timeout=TIMEOUT):
     # The course's flag for "skip what only demonstrates", as nbgrader sets it.
     os.environ.setdefault("NBGRADER_EXECUTION", "selfcheck")
     os.chdir(path.parent)  # data files next to the notebook are found as in Jupyter
+    keras = None  # (cell number, message) once a cell said the notebook needs Keras
+    after_keras = []  # later cells that stopped at a name that cell would have defined
     try:
         for number, cell in enumerate(cells, 1):
             if cell.get("cell_type") != "code" or "demo" in cell.get("metadata", {}).get("tags", []):
@@ -133,6 +141,13 @@ def run_notebook(path, timeout=TIMEOUT):
                                        f"loop?); the other cells still ran: `{first_line(source)}`"))
             except CheckFailed:
                 continue  # the same check runs again below, with its report
+            except KerasRequired as exc:  # said once; what follows from it is counted there
+                keras = keras or (number, str(exc).strip())
+            except NameError as exc:
+                if keras is None:
+                    errors.append((number, f"NameError: {exc}" + where(exc)))
+                else:
+                    after_keras.append(number)
             except Exception as exc:  # a failing cell is reported, the rest still runs
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 message = (f"{type(exc).__name__}: {first}" if first else
@@ -142,6 +157,11 @@ def run_notebook(path, timeout=TIMEOUT):
             for func in defines:
                 if func in namespace:
                     broken.pop(func, None)  # defined again, correctly, in a later cell
+        if keras:
+            later = (f"\n    (code cells {', '.join(map(str, after_keras))} then stopped at names "
+                     "it would have defined)" if after_keras else "")
+            errors.append((keras[0], f"{keras[1]}{later}"))
+            errors.sort(key=lambda e: e[0])
         try:
             import matplotlib.pyplot as plt
             plt.close("all")
@@ -170,10 +190,12 @@ def graded_functions(namespace, order=None, broken=()):
 def check_notebook(path, stream=None, timeout=TIMEOUT):
     """Run a notebook and its visible checks; return {function: passed}."""
     stream = stream or sys.stdout
+    started = time.monotonic()
     namespace, errors, order, broken = run_notebook(path, timeout)
     for number, error in errors:
-        verb = "" if error.startswith("ran past") else "raised "
-        print(f"note: code cell {number} {verb}{error}", file=stream)
+        verb = (" " if error.startswith("ran past") else
+                ": " if error.startswith("this notebook needs Keras") else " raised ")
+        print(f"note: code cell {number}{verb}{error}", file=stream)
     results = {}
     graded = graded_functions(namespace, order, broken)
     defined = set(graded) | {n for n, obj in namespace.items()
@@ -188,7 +210,10 @@ def check_notebook(path, stream=None, timeout=TIMEOUT):
             try:
                 with time_limit(timeout):
                     passed, report = run_check(namespace[name], namespace)
-                if not passed:  # it may call a function whose cell does not parse
+                if not passed and _needs_missing_keras(namespace[name]):
+                    report = (f"{name}: not checked: Keras is not installed here (the note "
+                              "above says what to install).")
+                elif not passed:  # it may call a function whose cell does not parse
                     report += callee_note(name, [n for n in broken
                                                  if n in called_names(namespace[name])])
             except TimeLimit:
@@ -202,8 +227,21 @@ def check_notebook(path, stream=None, timeout=TIMEOUT):
     else:
         failed = sum(not ok for ok in results.values())
         print(f"{Path(path).name}: {len(results) - failed} of {len(results)} functions pass "
-              f"their visible checks", file=stream)
+              f"their visible checks ({time.monotonic() - started:.1f} s)", file=stream)
     return results
+
+
+def _needs_missing_keras(func):
+    """Whether ``func`` uses Keras and Keras cannot be imported here."""
+    code = getattr(func, "__code__", None)
+    if code is None or "keras" not in code.co_names:
+        return False
+    try:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return True
+    return False
 
 
 def main(argv=None):

@@ -9,6 +9,7 @@ a likely cause when the mistake is a known one.
 import difflib
 import json
 import os
+import re
 import sys
 from functools import lru_cache
 
@@ -178,10 +179,8 @@ def require_keras(needed_for=None):
     if _KERAS_MISSING and needed_for is None:
         print("(skipped: this cell compares with Keras, which is not installed; see above)")
         return False
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no CUDA/absl chatter in the notebook
     try:
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
+        quiet_tensorflow_import()
     except ImportError as exc:
         if needed_for is not None:
             raise KerasRequired(keras_required_message(exc, needed_for)) from None
@@ -189,6 +188,45 @@ def require_keras(needed_for=None):
         print(keras_missing_message(exc))
         return False
     return True
+
+
+# TensorFlow's start-up lines that say nothing to a student (and show in red in Jupyter):
+# written to the process's stderr before its logging is set up, so no log level hides them.
+TF_NOISE = re.compile(r"All log messages before absl::InitializeLog|cudart_stub|cuInit|cuda_|"
+                      r"oneDNN custom operations|cpu_feature_guard|To enable the following "
+                      r"instructions|TensorRT|Unable to register cu(DNN|FFT|BLAS) factory|"
+                      r"computation_placer|CUDA drivers")
+
+
+def quiet_tensorflow_import():
+    """Import Keras and TensorFlow without their start-up noise; any other line still shows.
+
+    Sets, before the import (they are read then): ``TF_CPP_MIN_LOG_LEVEL=3`` (no cuInit
+    "errors" on a machine without a GPU) and ``TF_ENABLE_ONEDNN_OPTS=0`` (the course's
+    numbers; no oneDNN notice), unless already set. What TensorFlow's C++ side writes to the
+    process's stderr while loading (which Jupyter shows in red) goes to a file, and its lines
+    that are not :data:`TF_NOISE` are written back. Raises ImportError when either is missing.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    if "tensorflow" in sys.modules and "keras" in sys.modules:
+        return
+    import tempfile
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+            import keras  # noqa: F401
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = [line for line in caught.read().decode(errors="replace").splitlines(True)
+                    if line.strip() and not TF_NOISE.search(line)]
+            sys.stderr.write("".join(kept))
 
 
 def keras_required_message(exc, needed_for):

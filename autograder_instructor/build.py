@@ -177,7 +177,8 @@ def build(assignment, spec_path):
     setups = 0
     for kind, args, body in parse(Path(spec_path).read_text()):
         if kind == "markdown":
-            cell = nbformat.v4.new_markdown_cell(markdown(body))
+            from .lectures import link_sections  # links that open the lecture at its section
+            cell = nbformat.v4.new_markdown_cell(link_sections(markdown(body)))
         elif kind == "conventions":
             cell = nbformat.v4.new_markdown_cell(conventions(assignment))
         elif kind == "code":

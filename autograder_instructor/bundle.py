@@ -34,8 +34,8 @@ import tempfile
 from pathlib import Path
 
 from . import layout
-from .build import parse_code
-from .student_blocks import PACKAGE, ROOT, BundleError, blocks_source, solution_modules
+from .student_blocks import (PACKAGE, ROOT, BundleError, blocks_source, code_trees,
+                             required_blocks, solution_modules)
 
 ASSIGNMENTS = ROOT / "assignments"
 LECTURES = ROOT / "course" / "lectures"
@@ -96,16 +96,8 @@ def import_problems(package_dir):
 
 def notebook_problems(notebook, shipped, released_names, not_released):
     """Imports of a released notebook that the student package would not satisfy."""
-    nb = json.loads(Path(notebook).read_text())
     problems = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        try:
-            tree = parse_code(source)
-        except SyntaxError:
-            continue
+    for tree in code_trees(notebook):
         for node in ast.walk(tree):
             if not isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
@@ -121,8 +113,14 @@ def notebook_problems(notebook, shipped, released_names, not_released):
                         if a.name not in released_names:
                             owner = not_released.get(a.name, "no known assignment")
                             problems.append(f"{notebook.name} imports {a.name} from autograder.blocks, "
-                                            f"a block of {owner}: release it with --release-blocks {owner}")
+                                            f"a block of {owner}, which this bundle does not release")
     return problems
+
+
+def _command(assignments, out, release):
+    """The one ``rnn-course bundle`` command that builds this bundle with ``release``."""
+    return (f"rnn-course bundle {' '.join(assignments)} --out {out} --release-blocks "
+            f"{' '.join(sorted(release))}")
 
 
 def ship_lectures(partial, assignments, lectures=LECTURES):
@@ -211,7 +209,38 @@ __version__ = "{version}"
 '''
 
 
-def student_readme(name, version, assignments, release, wheel_name):
+def keras_needs(released, assignments):
+    """{assignment: what it needs Keras for}, for the notebooks that stop without Keras (their
+    setup calls ``require_keras(needed_for=...)``); in the others Keras is optional."""
+    needs = {}
+    for a in assignments:
+        for nb in sorted((Path(released) / a).glob("*.ipynb")):
+            for tree in code_trees(nb):
+                for node in ast.walk(tree):
+                    if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require_keras"
+                            and any(k.arg == "needed_for" and isinstance(k.value, ast.Constant)
+                                    for k in node.keywords)):
+                        needs[a] = next(k.value.value for k in node.keywords if k.arg == "needed_for")
+    return needs
+
+
+def _keras_setup(assignments, needs):
+    """The README's words on Keras: which assignments need it, and whether the install has it."""
+    optional = [a for a in assignments if a not in needs]
+    lines = [f"{a} needs Keras (for {why}): the command above installs it." for a, why in needs.items()]
+    if optional:
+        lines.append(f"In {', '.join(optional)} Keras is optional: only the cells that compare your "
+                     "code with Keras use it, never the checks" + (
+                         "." if needs else "; add `keras` to the brackets (`[notebook,keras]`) "
+                         "to run them too."))
+    lines.append("The lecture uses Keras from its section 4 on, and stops there without it.")
+    return "\n".join(lines)
+
+
+def student_readme(name, version, assignments, release, wheel_name, keras=None):
+    """The handout's README; ``keras`` is :func:`keras_needs` of the bundled notebooks."""
+    keras = keras or {}
+    extras = "notebook,keras" if keras else "notebook"
     return f"""# Student package: {name} {version}
 
 This folder holds what you need for assignments {", ".join(assignments)}:
@@ -221,12 +250,12 @@ checking package (`autograder`), which the notebooks import.
 ## Set up once
 
     python -m venv .venv
-    .venv/bin/python -m pip install "packages/{wheel_name}[notebook]"
+    .venv/bin/python -m pip install "packages/{wheel_name}[{extras}]"
 
-(On Windows: `.venv\\Scripts\\python`.) Add `keras` to the brackets
-(`[notebook,keras]`) to run the notebooks' Keras comparisons too; they are not
-needed for the checks. Then start Jupyter (`.venv/bin/jupyter lab`) and open a
-notebook from `assignments/`.
+(On Windows: `.venv\\Scripts\\python`.) Then start Jupyter (`.venv/bin/jupyter lab`) and
+open a notebook from `assignments/`.
+
+{_keras_setup(assignments, keras)}
 
 ## While you work
 
@@ -285,20 +314,26 @@ def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUTION,
+def bundle(assignments=None, out=None, release=None, name=layout.STUDENT_DISTRIBUTION,
            version=None, force=False, audit_bundle=True, course=None):
     """Build the student bundle of ``course`` (default: the repository's) into ``out``;
-    return its manifest (a dict)."""
+    return its manifest (a dict).
+
+    ``release`` (None) is worked out from the notebooks: the earlier assignments whose
+    blocks they import (:func:`required_blocks`), never one this bundle hands out too."""
     from . import __version__
     version = version or __version__
     released, lectures = _sources(course)
     assignments = list(assignments or released_assignments(released))
-    release = sorted(set(release))
     if not assignments:
         raise BundleError("no released assignment: run `rnn-course release ID` first")
     missing = [a for a in assignments if a not in released_assignments(released)]
     if missing:
         raise BundleError(f"not released yet: {missing}; run `rnn-course release {' '.join(missing)}`")
+    notebooks = [nb for a in assignments for nb in sorted((released / a).glob("*.ipynb"))]
+    needed = required_blocks(notebooks, solution_modules())
+    release = sorted(set(release if release is not None else
+                         [a for a in needed if a not in assignments]))
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).exists():
@@ -320,10 +355,15 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
                 problems += notebook_problems(nb, shipped, set(block_ns["__all__"]),
                                               block_ns["NOT_RELEASED"])
         if problems:
-            raise BundleError("the student package would not work:\n  " + "\n  ".join(problems))
+            unmet = sorted(set(needed) - set(release))
+            fix = ([f"to release the blocks these notebooks import (their answers: hand the "
+                    f"bundle out after those deadlines), build it with:\n    "
+                    f"{_command(assignments, out, set(release) | set(unmet))}"] if unmet else [])
+            raise BundleError("the student package would not work:\n  " + "\n  ".join(problems + fix))
         expected_wheel = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        keras = keras_needs(released, assignments)
         (staging / "README.md").write_text(student_readme(name, version, assignments, release,
-                                                          expected_wheel))
+                                                          expected_wheel, keras))
         wheel = _wheel(staging, partial / "packages")
         for assignment in assignments:
             shutil.copytree(released / assignment, partial / "assignments" / assignment,
@@ -331,7 +371,7 @@ def bundle(assignments=None, out=None, release=(), name=layout.STUDENT_DISTRIBUT
                                                           "*.pyc", "*.pyo"))
         ship_lectures(partial, assignments, lectures)
         (partial / "README.md").write_text(student_readme(name, version, assignments, release,
-                                                          wheel.name))
+                                                          wheel.name, keras))
         files = sorted(p for p in partial.rglob("*") if p.is_file())
         manifest = {"distribution": name, "version": version,
                     "wheel": str(wheel.relative_to(partial)), "assignments": assignments,
@@ -357,14 +397,15 @@ def _run(args):
     from .release import chosen_course
     course = chosen_course(args)
     try:
-        manifest = bundle(args.assignments or None, args.out, args.release_blocks or (),
+        manifest = bundle(args.assignments or None, args.out, args.release_blocks,
                           name=args.name, version=args.version, force=args.force, course=course)
     except BundleError as exc:
         print(f"rnn-course bundle: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {args.out}: {manifest['distribution']} {manifest['version']} "
           f"({manifest['wheel']}), assignments {', '.join(manifest['assignments'])}; "
-          f"released blocks: {', '.join(manifest['released_blocks']) or 'none'}")
+          f"released blocks: {', '.join(manifest['released_blocks']) or 'none'}"
+          f"{'' if args.release_blocks is not None else ' (the ones its notebooks import)'}")
     print(f"checked: no reference body, hidden test or hidden golden value in {len(manifest['files'])} "
           "files and the archives inside them")
     for assignment, names in manifest["released_blocks"].items():
@@ -384,9 +425,10 @@ def add_parser(sub):
                     "The bundle is audited for answers before the command succeeds.")
     p.add_argument("assignments", nargs="*", help="assignment ids (default: every released one)")
     p.add_argument("--out", required=True, help="folder to write (empty, or an earlier bundle with --force)")
-    p.add_argument("--release-blocks", nargs="+", metavar="ID", default=[],
+    p.add_argument("--release-blocks", nargs="*", metavar="ID",
                    help="assignments whose reference functions students may import from "
-                        "autograder.blocks (after their deadline)")
+                        "autograder.blocks (after their deadline); default: the earlier "
+                        "assignments whose blocks the bundled notebooks import")
     p.add_argument("--name", default=layout.STUDENT_DISTRIBUTION, help="distribution name of the student package")
     p.add_argument("--version", help="its version (default: the course package's)")
     p.add_argument("--force", action="store_true", help="replace an earlier bundle in --out")

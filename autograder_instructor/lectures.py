@@ -48,6 +48,9 @@ MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"  # the one combined config the whe
 # RISE (JupyterLab's live slides): the white theme's fonts ship with it, the default
 # theme's come from Google; tall slides scroll instead of being cut
 RISE = {"theme": "white", "scroll": True}
+# The slides' size in reveal.js pixels (scaled to the screen): 16:10, as a projector's
+# 1280x800; the stock 960x700 left a 100-character line of code no room.
+SLIDE = (1280, 800)
 ANSWER = "<details>\n<summary><b>Answer</b> (click to open)</summary>\n\n{}\n\n</details>"
 
 
@@ -55,6 +58,43 @@ def sources(course=None):
     """Every lecture source of ``course`` (default: the repository's), in order:
     course/lectures/<name>.py."""
     return sorted((Path(course) / "lectures" if course else LECTURES).glob("*.py"))
+
+
+# A link to a lecture whose text names sections: "[section 7 (recurrent layers)](...)".
+SECTION_LINK = re.compile(r"\[([^\]]*\bsections?\b[^\]]*)\]\(((?:\.\./)+(?:course/)?lectures/"
+                          r"(\w+)\.ipynb)\)")
+SECTION_NUMBERS = re.compile(r"\b(sections?) (\d+(?:(?:, | and )\d+)*)")
+
+
+def section_anchors(source):
+    """{section number: its heading's anchor} of a lecture text source: the id Jupyter and
+    nbconvert give a heading ("## 7. Recurrent layers" -> "7.-Recurrent-layers")."""
+    anchors = {}
+    for line in Path(source).read_text().splitlines():
+        match = re.match(r"# #{1,3} (\d+)\. (.+)$", line)
+        if match:
+            anchors[match[1]] = f"{match[1]}. {match[2]}".replace("`", "").strip().replace(" ", "-")
+    return anchors
+
+
+def link_sections(text, lectures=LECTURES):
+    """Make each section a link names open the lecture at that section: "[section 7 (RNNs)](L)"
+    becomes "[section 7](L#7.-Recurrent-layers) (RNNs)", "sections 5 and 9" one link per
+    number. A link naming a section the lecture does not have is left as it is."""
+    def relink(match):
+        words, href, name = match.groups()
+        source = Path(lectures) / f"{name}.py"
+        anchors = section_anchors(source) if source.is_file() else {}
+        numbers = [n for m in SECTION_NUMBERS.finditer(words) for n in re.findall(r"\d+", m[2])]
+        if not numbers or any(n not in anchors for n in numbers):
+            return match.group(0)
+
+        def one(m):
+            if m[1] == "section":
+                return f"[section {m[2]}]({href}#{anchors[m[2]]})"
+            return m[1] + " " + re.sub(r"\d+", lambda d: f"[{d[0]}]({href}#{anchors[d[0]]})", m[2])
+        return SECTION_NUMBERS.sub(one, words)
+    return SECTION_LINK.sub(relink, text)
 
 
 def notebook_path(source):
@@ -75,9 +115,42 @@ def _slide_type(kind, args, text):
     return "-"
 
 
+# How tall a slide's cells may be before the next one starts a sub-slide of its own (its
+# layout in the static slides: lines of markdown and of code, in pixels), so a section
+# fits on the screen instead of scrolling in front of the room.
+SLIDE_BUDGET = 640
+MARKDOWN_LINE, CODE_LINE, CELL_GAP, WRAP = 24, 19, 24, 110
+SMALL = 120  # a cell this short stays with its slide (the budget leaves room for it)
+
+
+def _height(kind, text):
+    """A cell's estimated height on a slide, in pixels (folded answers and notes: none)."""
+    if kind in ("answer", "notes"):
+        return 0
+    lines = sum(1 + len(line) // WRAP for line in text.splitlines()) or 1
+    return CELL_GAP + lines * (CODE_LINE if kind == "code" else MARKDOWN_LINE)
+
+
+def _split_tall_slides(cells, kinds):
+    """Give a cell that would push its slide past :data:`SLIDE_BUDGET` a sub-slide of its own
+    (a cell whose slide type was written in the source stays as written)."""
+    used = 0
+    for cell, (kind, written) in zip(cells, kinds):
+        height = _height(kind, cell.source)
+        shown = cell.metadata["slideshow"]["slide_type"]
+        if shown in ("slide", "subslide"):
+            used = height
+        elif shown == "-" and not written and kind in ("markdown", "code") and used and \
+                used + height > SLIDE_BUDGET + (SMALL if height <= SMALL else 0):
+            cell.metadata["slideshow"]["slide_type"] = "subslide"
+            used = height
+        else:
+            used += height
+
+
 def build(source):
     """The lecture notebook for one text source, as an nbformat notebook (no outputs)."""
-    cells = []
+    cells, kinds = [], []
     for kind, args, body in parse(Path(source).read_text()):
         if kind == "markdown":
             text = markdown(body)
@@ -99,6 +172,8 @@ def build(source):
             raise ValueError(f"{source}: empty {kind} cell")
         cell.metadata["slideshow"] = {"slide_type": _slide_type(kind, args, text)}
         cells.append(cell)
+        kinds.append((kind, bool(args) and kind in ("markdown", "code")))
+    _split_tall_slides(cells, kinds)
     nb = finish(cells)
     nb.metadata["rise"] = RISE
     return nb
@@ -196,6 +271,7 @@ def convert(notebook, out, execute=True, reveal_prefix=None):
            f"--SlidesExporter.reveal_url_prefix={reveal_prefix or local_reveal}",
            f"--SlidesExporter.mathjax_url={mathjax_url}",
            "--SlidesExporter.reveal_theme=white",  # its fonts ship with reveal.js; simple's are Google's
+           f"--SlidesExporter.reveal_width={SLIDE[0]}", f"--SlidesExporter.reveal_height={SLIDE[1]}",
            "--SlidesExporter.preprocessors=['autograder_instructor.lectures.DropStderr',"
            "'autograder_instructor.lectures.Relink']",
            f"--Relink.source={notebook.parent.resolve()}", f"--Relink.target={out.resolve()}"]

@@ -124,8 +124,14 @@ def default_out(course):
 def release(assignments=None, out=None, course=None):
     """Release the named (default: all) assignments of ``course`` (default: the repository's)
     into ``out``; return written paths. Only the repository's course is rebuilt from
-    ``solutions/`` first; another course is released as its source/ stands."""
+    ``solutions/`` first; another course is released as its source/ stands.
+
+    Without ``out`` (a real release, not a test's) the course also gets what plain
+    nbgrader ``generate_assignment`` leaves there, its git-ignored ``release/<id>/`` and
+    the assignment in its gradebook, so ``nbgrader release_assignment <id>`` and
+    formgrader work next, as the instructor guide says."""
     course = Path(course or COURSE).resolve()
+    home = course if out is None else None
     own = course == COURSE.resolve()
     assignments = assignments or (assignment_ids() if own else
                                   sorted(p.name for p in (course / "source").iterdir() if p.is_dir()))
@@ -136,7 +142,11 @@ def release(assignments=None, out=None, course=None):
     with tempfile.TemporaryDirectory() as tmp:
         course = copy_course(Path(tmp) / "course", course)
         for assignment in assignments:
-            nbgrader(course, "generate_assignment", assignment, "--force")
+            db = [f"--db=sqlite:///{home / 'gradebook.db'}"] if home else []
+            nbgrader(course, "generate_assignment", assignment, "--force", *db)
+            if home:
+                shutil.rmtree(home / "release" / assignment, ignore_errors=True)
+                shutil.copytree(course / "release" / assignment, home / "release" / assignment)
             target = Path(out) / assignment
             if target.exists():
                 shutil.rmtree(target)

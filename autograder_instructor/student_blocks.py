@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout
+from .build import parse_code
 from .layout import CHECKOUT as ROOT
 from .layout import PACKAGE
 
@@ -184,3 +185,35 @@ def __getattr__(name):
             f"your own {name} from that assignment's notebook.")
     raise AttributeError(f"module 'autograder.blocks' has no attribute {name!r}")''']
     return "\n".join(out) + "\n"
+
+
+# ---- which blocks a notebook needs ---------------------------------------------------------
+
+def code_trees(notebook):
+    """The parsed code cells of a notebook (a cell with a syntax error is left out)."""
+    for cell in json.loads(Path(notebook).read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            try:
+                yield parse_code(source)
+            except SyntaxError:
+                continue
+
+
+def blocks_imported(notebook):
+    """The names a notebook imports from ``autograder.blocks``."""
+    return {a.name for tree in code_trees(notebook) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "autograder.blocks"
+            for a in node.names}
+
+
+def required_blocks(notebooks, modules):
+    """The assignments whose blocks ``notebooks`` import, and those their blocks call."""
+    read = {a: [_read_block(a, m) for m in ms] for a, ms in modules.items()}
+    owner = {name: a for a, blocks in read.items() for b in blocks for name in b.names}
+    needed = {owner[n] for nb in notebooks for n in blocks_imported(nb) if n in owner}
+    while True:
+        more = {owner[n] for a in needed for b in read[a] for n in b.needs if n in owner} - needed
+        if not more:
+            return sorted(needed)
+        needed |= more

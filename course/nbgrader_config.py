@@ -1,4 +1,5 @@
 """nbgrader configuration of the course (run nbgrader commands from this folder)."""
+import importlib.util
 import os
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -25,3 +26,10 @@ try:
     os.makedirs(c.Exchange.root, exist_ok=True)
 except OSError:  # a read-only copy of the course: nbgrader says what is missing when it matters
     pass
+
+# Formgrader's Generate Feedback (nbgrader generate_feedback) then keeps the page
+# `rnn-course grade` wrote for a submission it graded, so students get one page whichever
+# ran last, and every feedback folder gets the timestamp.txt and submission_secret.txt
+# that Release Feedback needs (a submission placed in submitted/ by hand has neither).
+if importlib.util.find_spec("autograder_instructor"):
+    c.GenerateFeedback.post_convert_hook = "autograder_instructor.grading.nbgrader_feedback.keep_course_page"

@@ -152,6 +152,48 @@ def test_a_block_that_needs_another_asks_for_it():
     pytest.skip("no reference module uses another assignment's blocks yet")
 
 
+@pytest.mark.parametrize("assignment", ["07_gated", "08_cnn_tagging"])
+def test_the_blocks_a_late_notebook_imports_are_worked_out(assignment):
+    """Does the bundle find, from 07's or 08's own imports, every earlier assignment whose
+    blocks they import or whose blocks those blocks call, as the instructor would list them?"""
+    notebooks = sorted((ROOT / "assignments" / assignment).glob("*.ipynb"))
+    found = SB.required_blocks(notebooks, SB.solution_modules())
+    assert found == sorted(set(_required_blocks([assignment])) - {assignment})
+    assert "01_dense" in found and "05_embeddings_optimizers" in found
+
+
+def test_missing_blocks_give_one_complete_command(tmp_path):
+    """When the instructor names too few blocks, does the refusal end in one complete
+    `rnn-course bundle ... --release-blocks ...` command naming every block needed, instead of
+    one "--release-blocks X" hint per import?"""
+    with pytest.raises(B.BundleError) as info:
+        B.bundle(["07_gated"], tmp_path / "handout", ["01_dense"])
+    text = str(info.value)
+    needed = SB.required_blocks(sorted((ROOT / "assignments" / "07_gated").glob("*.ipynb")),
+                               SB.solution_modules())
+    assert text.count("--release-blocks") == 1, text
+    assert (f"rnn-course bundle 07_gated --out {tmp_path / 'handout'} --release-blocks "
+            f"{' '.join(needed)}") in text
+    assert not (tmp_path / "handout").exists()
+
+
+def test_the_handout_says_per_assignment_what_needs_keras():
+    """Does the handout README find, from the notebooks themselves, that 06 needs Keras (and
+    install it with the wheel when 06 is in the bundle), and call it optional elsewhere?"""
+    released = B.released_assignments()
+    needs = B.keras_needs(B.ASSIGNMENTS, released)
+    assert set(needs) == {"06_sentiment"} and "build_keras_model" in needs["06_sentiment"]
+    with_06 = B.student_readme("x", "1", ["05_embeddings_optimizers", "06_sentiment"], [], "w.whl",
+                               B.keras_needs(B.ASSIGNMENTS, ["05_embeddings_optimizers", "06_sentiment"]))
+    assert 'pip install "packages/w.whl[notebook,keras]"' in with_06
+    assert "06_sentiment needs Keras (for padding the reviews and build_keras_model)" in with_06
+    assert "In 05_embeddings_optimizers Keras is optional" in with_06
+    assert "not\nneeded for the checks" not in with_06
+    without = B.student_readme("x", "1", ["01_dense"], [], "w.whl", B.keras_needs(B.ASSIGNMENTS, ["01_dense"]))
+    assert 'pip install "packages/w.whl[notebook]"' in without and "needs Keras" not in without
+    assert "`[notebook,keras]`) to run them too" in without
+
+
 def test_bundle_refuses_what_it_cannot_do(tmp_path):
     """Does the command refuse an unknown block, a foreign folder and an unreleased assignment?"""
     first = B.released_assignments()[0]
@@ -173,7 +215,7 @@ def test_notebook_needing_an_unreleased_block_is_refused(tmp_path):
         "from autograder.blocks import dense_forward\n", "from autograder_instructor.hidden import grade\n",
         "from autograder import suites, __version__\n"]}]}))
     problems = B.notebook_problems(nb, {"visible", "blocks"}, set(), {"dense_forward": "01_dense"})
-    assert any("--release-blocks 01_dense" in p for p in problems), problems
+    assert any("a block of 01_dense, which this bundle does not release" in p for p in problems), problems
     assert any("autograder_instructor.hidden" in p for p in problems), problems
     student_package = "autograder"
     assert any(f"{student_package}.suites" in p for p in problems), problems
@@ -499,13 +541,28 @@ def test_student_messages_match_the_instructor_checks(venv, built, tmp_path):
     assert any(expected.values()), "no known mistakes to check with"
     proc = _run(venv, env_dir / "bin" / "rnn-course-student", "check", *paths)
     # One section per notebook, each closed by its summary line.
-    sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks$", proc.stdout, flags=re.M)
+    sections = re.split(r"^\S+\.ipynb: .*functions pass their visible checks \(\d+\.\d s\)$",
+                        proc.stdout, flags=re.M)
     assert len(sections) == len(paths) + 1, proc.stdout + proc.stderr
     for a, section in zip(assignments, sections):
         reports = _reports(section)
         for func, report in expected[a].items():
             assert reports.get(func) == report, f"{a} {func}:\n{section}"
     assert any(r.startswith("FAIL") and "Likely cause" in r for e in expected.values() for r in e.values())
+
+
+@SLOW
+def test_a_bundle_of_08_needs_no_block_named(tmp_path):
+    """Does `rnn-course bundle 08_cnn_tagging --out X`, with no --release-blocks, release
+    exactly the earlier blocks 08 imports and say so in one line?"""
+    out = tmp_path / "handout"
+    proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "bundle", "08_cnn_tagging",
+                           "--out", str(out)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / B.MANIFEST).read_text())
+    assert sorted(manifest["released_blocks"]) == sorted(
+        set(_required_blocks(["08_cnn_tagging"])) - {"08_cnn_tagging"})
+    assert "(the ones its notebooks import)" in proc.stdout
 
 
 @SLOW

@@ -154,3 +154,18 @@ def test_every_nbgrader_subcommand_shown_exists():
     missing = {name: str(where) for name, where in wanted.items()
                if not re.search(rf"^\s*{name}\s*$", proc.stdout, re.M)}
     assert not missing, f"not nbgrader subcommands: {missing}"
+
+
+def test_the_folders_the_docs_write_are_ignored_by_git():
+    """Can a folder the docs tell the instructor to write into the checkout (`--out DIR`,
+    a handout holding the student wheel) never be committed by accident?"""
+    import re
+    import subprocess
+    written = set()
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        written |= set(re.findall(r"--out ([\w.-]+)/", path.read_text()))
+    assert {"handout", "handout-week3"} <= written, written
+    for folder in sorted(written):
+        probe = f"{folder}/packages/student.whl"
+        proc = subprocess.run(["git", "check-ignore", "-q", probe], cwd=ROOT)
+        assert proc.returncode == 0, f"{probe} is not ignored by .gitignore"

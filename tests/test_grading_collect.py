@@ -44,6 +44,20 @@ def test_nbgrader_layout_with_renamed_duplicate_and_stray_files(tmp_path):
     assert subs["dee"].path is None and any("no notebook" in n for n in subs["dee"].notes)
 
 
+def test_nbgraders_own_exchange_files_are_never_stray(tmp_path):
+    """Does a submission collected through nbgrader's exchange (timestamp.txt and
+    submission_secret.txt beside the notebook) carry no stray-file note, while a file the
+    student added still does?"""
+    work = tmp_path / "submitted" / "ada" / "01_dense"
+    _write(work / "dense.ipynb")
+    _write(work / "timestamp.txt", b"2026-11-20 10:00:00.000000 UTC")
+    _write(work / "submission_secret.txt", b"5a2b8c0d")
+    _write(work / "scratch.py", b"x = 1")
+    ada, = collect(tmp_path / "submitted", "01_dense", "dense.ipynb").submissions
+    assert ada.path.name == "dense.ipynb"
+    assert ada.notes == ["stray file not graded: scratch.py"]
+
+
 def test_course_folder_is_understood_as_its_submitted_folder(tmp_path):
     """Can the course folder itself be given, as nbgrader users would?"""
     _write(tmp_path / "submitted" / "ada" / "01_dense" / "dense.ipynb")

@@ -35,6 +35,12 @@ def test_the_command_line_options_reach_the_run():
         True, "x", "sqlite:///b.db", True, "r.csv")
 
 
+def test_student_option_reaches_the_run():
+    """Does `rnn-course grade A S --student ada ben` give the run exactly those students?"""
+    given = Inputs.given(**command._inputs(_options("--student", "ada", "ben")))
+    assert given.students == ("ada", "ben") and not given.force
+
+
 def test_the_help_names_the_limits_defaults():
     """Does `rnn-course grade --help` show the defaults as Limits holds them?"""
     parser = argparse.ArgumentParser(prog="rnn-course")

@@ -32,6 +32,30 @@ def test_second_run_regrades_nobody_and_changes_nothing(dense_course, tmp_path):
         assert len(gb.find_assignment("01_dense").submissions) == 2
 
 
+def test_student_option_regrades_only_the_students_named(dense_course, tmp_path):
+    """Does --student regrade only the students named (even with an unchanged file and
+    changed limits, which would regrade the whole class), keep everyone else's row in
+    grades.csv, leave a never-graded student alone, and refuse an id with no submission?"""
+    import pytest
+    paths = fixture_paths()
+    folder = submitted(tmp_path / "sub", {"ada": paths["reference"], "cai": paths["stub-unimplemented"]})
+    first = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=2, quiet=True)
+    before = totals(first["db_url"], "01_dense", "dense")
+    submitted(folder, {"dee": paths["reference"]})  # arrived late, not named below
+    again = run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1, quiet=True,
+                students=("cai",), limits=Limits(cell_timeout=77))
+    assert [sub.student for sub, _, _ in again["todo"]] == ["cai"]
+    assert [r.student for r in again["finished"]] == ["ada"]
+    with open(again["csv"], newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"ada", "cai"}
+    after = totals(again["db_url"], "01_dense", "dense")
+    assert after["ada"] == before["ada"] and after["cai"] == before["cai"] and "dee" not in after
+    with pytest.raises(SystemExit, match="no submission from zed"):
+        run(assignment="01_dense", submissions=folder, course=dense_course, jobs=1, quiet=True,
+            students=("cai", "zed"))
+
+
 def test_changed_notebook_is_regraded(dense_course, tmp_path):
     """Is a student who resubmits a different notebook graded again?"""
     paths = fixture_paths()

@@ -111,3 +111,58 @@ def test_lecture_executes_offline(path, monkeypatch):
     assert len(images) >= 6, "the lecture's plots did not render"
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "negation probe: accuracy" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_lecture_without_keras_stops_once_saying_what_to_install(path, tmp_path, monkeypatch):
+    """Run as a student without Keras would ("Run All" in a kernel where `import keras`
+    fails), does the lecture stop at its first Keras cell with KerasRequired saying what to
+    install, not a raw ModuleNotFoundError, after every NumPy cell before it ran?"""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    for name in ("keras", "tensorflow"):  # a kernel in which neither can be imported
+        (tmp_path / f"{name}.py").write_text(
+            f"raise ModuleNotFoundError(\"No module named '{name}'\", name={name!r})\n")
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}:{ROOT}")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    with pytest.raises(CellExecutionError) as info:
+        NotebookClient(nb, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert info.value.ename == "KerasRequired", info.value
+    assert "needs Keras for the rest of the lecture" in info.value.evalue
+    assert "pip install" in info.value.evalue
+    ran = [c for c in nb.cells if c.cell_type == "code" and c.execution_count]
+    first_keras = next(c for c in nb.cells if c.cell_type == "code" and "keras" in c.source)
+    assert ran[-1] is first_keras and len(ran) > 5
+
+
+def test_assignments_link_to_the_lecture_sections_they_name():
+    """Does every link from a released assignment to the lecture that names a section carry
+    that section's anchor, as nbconvert and Jupyter give the heading (so it opens there, not
+    at the top), and does no such link go to the bare lecture?"""
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter().from_filename(str(NOTEBOOKS[0]))
+    ids = set(re.findall(r'<h[1-3] id="([^"]+)"', body))
+    links = []
+    for path in sorted((ROOT / "assignments").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                links += re.findall(r"\[([^\]]*)\]\(\.\./\.\./course/lectures/rnn_lecture\.ipynb"
+                                    r"(#[^)]*)?\)", cell.source)
+    assert len(links) >= 15, links
+    for text, anchor in links:
+        assert anchor, f"the link {text!r} opens the lecture at the top"
+        assert anchor[1:] in ids, f"{anchor} is no heading of the lecture"
+        assert re.search(r"\d+", text).group() == anchor[1:].split(".")[0], (text, anchor)
+
+
+def test_section_links_leave_unknown_sections_alone():
+    """Is a link naming a section the lecture lacks left as written, and one naming several
+    split into one link per section with the rest of its words kept?"""
+    href = "../../lectures/rnn_lecture.ipynb"
+    assert lectures.link_sections(f"[section 99]({href})") == f"[section 99]({href})"
+    text = lectures.link_sections(f"read [sections 5 and 9 (Keras)]({href}).")
+    assert text == (f"read sections [5]({href}#5.-Keras:-the-idea) and "
+                    f"[9]({href}#9.-Training) (Keras).")

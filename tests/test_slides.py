@@ -31,7 +31,7 @@ def deck(tmp_path_factory):
 def noisy_deck(tmp_path_factory):
     """A small executed deck: maths, a tall and a wide code cell, output on stdout and stderr."""
     folder = tmp_path_factory.mktemp("noisy")
-    tall = "\n".join(f"x{i} = {i}  # line {i}" for i in range(45))
+    tall = "\n".join(f"x{i} = {i}  # line {i}" for i in range(70))
     wide = "print('wide output ' + 'x' * 160)  # " + "a comment that runs far to the right " * 3
     cells = [
         nbformat.v4.new_markdown_cell("# Maths\n\n$$h_t = \\tanh(W [h_{t-1}; x_t] + b)$$\n\n"
@@ -197,14 +197,41 @@ def test_code_fits_or_scrolls_on_every_slide(browser, deck):  # noqa: F811
     assert not problems, problems
 
 
+def test_every_slide_shows_all_its_code_without_scrolling(browser, deck):  # noqa: F811
+    """Measured in the browser at a projector's 1280x800: on every slide of the lecture, is
+    every line of code fully visible (no code cell cut at the right, nothing to scroll
+    sideways), and does the slide fit the screen without scrolling down?"""
+    page = _open(browser, deck)
+    slides = page.script("return Reveal.getSlides().map(s => Reveal.getIndices(s))")
+    overflow = {}
+    for i in slides:
+        page.script("Reveal.slide(arguments[0], arguments[1])", i["h"], i["v"] or 0)
+        found = page.script("""
+            var s = Reveal.getCurrentSlide(), out = [];
+            if (s.scrollHeight > s.clientHeight + 2)
+                out.push('scrolls down: ' + s.scrollHeight + ' > ' + s.clientHeight + ' px');
+            s.querySelectorAll('pre').forEach(function (pre) {
+                if (pre.scrollWidth > pre.clientWidth + 2)
+                    out.push('code wider than its cell: ' + pre.textContent.slice(0, 40));
+            });
+            return out;""")
+        if found:
+            overflow[f"{i['h']}/{i['v'] or 0}"] = found
+    assert len(slides) >= 16
+    assert not overflow, overflow
+
+
 def test_tall_and_wide_cells_scroll(browser, noisy_deck, tmp_path):  # noqa: F811
-    """Does a 45-line cell scroll inside its slide, and a 200-character line inside its cell?"""
+    """Does a 70-line cell scroll inside its slide, and a 200-character line wrap inside its
+    cell, every character of it in sight?"""
     page = _open(browser, noisy_deck)
-    _go_to(page, "line 44")
+    _go_to(page, "line 69")
     assert not _layout_problems(page)
     assert page.script("var s = Reveal.getCurrentSlide(); return s.scrollHeight > s.clientHeight")
     _go_to(page, "wide output")
     assert not _layout_problems(page)
+    assert page.script("return Array.from(Reveal.getCurrentSlide().querySelectorAll('pre'))"
+                       ".every(p => p.scrollWidth <= p.clientWidth + 2)")
     page.screenshot(tmp_path / "wide.png")
     assert page.foreign_requests() == []
 
@@ -231,3 +258,20 @@ def test_browser_tests_skip_with_a_reason_without_chromium(monkeypatch):
     monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
     found, reason = find_browser()
     assert found is None and "apt-get install chromium chromium-driver" in reason
+
+
+def test_a_section_link_opens_the_lecture_at_that_section(browser, tmp_path):  # noqa: F811
+    """Opened at the anchor an assignment links to, is the lecture (as nbconvert renders it)
+    scrolled to that section's heading rather than shown from the top?"""
+    from nbconvert import HTMLExporter
+    body, _ = HTMLExporter().from_filename(str(LECTURE))
+    page_path = tmp_path / "rnn_lecture.html"
+    page_path.write_text(body)
+    anchor = lectures.section_anchors(lectures.LECTURES / "rnn_lecture.py")["7"]
+    page = browser.open(f"{page_path.as_uri()}#{anchor}")
+    page.wait_for("document.readyState === 'complete'", what="the page to load")
+    where = page.script("var h = document.getElementById(arguments[0]);"
+                        "return {top: h.getBoundingClientRect().top, scrolled: window.scrollY,"
+                        "text: h.textContent};", anchor)
+    assert where["text"].startswith("7. Recurrent layers")
+    assert where["scrolled"] > 1000 and abs(where["top"]) < 60, where

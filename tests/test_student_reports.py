@@ -319,3 +319,46 @@ def test_check_in_a_real_jupyter_kernel_quotes_the_students_line():
     assert error["ename"] == "CheckFailed"
     assert "(in dense_forward, line 4 of its cell: `z = x @ W + b`)" in error["evalue"]
     assert "did you use W where W.T is needed" in error["evalue"]
+
+
+def test_a_solved_06_without_keras_says_once_what_needs_it(tmp_path, monkeypatch):
+    """Checked where Keras cannot be imported, does a solved 06 say once that it needs Keras
+    (and what to install), count the cells that then stopped in that one note instead of a
+    NameError each, report build_keras_model as not checked for want of Keras, and still
+    check every NumPy function?"""
+    from autograder_instructor.build import ROOT
+    from autograder_instructor.submissions import fill
+    import nbformat
+    for name in ("keras", "tensorflow"):  # as if neither were installed
+        monkeypatch.setitem(sys.modules, name, None)
+    released = ROOT / "assignments" / "06_sentiment" / "sentiment.ipynb"
+    path = tmp_path / "sentiment.ipynb"
+    nbformat.write(fill(released, ROOT / "course" / "source" / "06_sentiment" / "sentiment.ipynb"),
+                   path)
+    results, text = _student(path)
+    assert text.count("needs Keras") == 1 and "pip install" in text, text
+    assert "NameError" not in text, text
+    assert "stopped at names it would have defined" in text
+    assert "FAIL build_keras_model: not checked: Keras is not installed here" in text, text
+    assert text.startswith("note: code cell 3: this notebook needs Keras for"), text
+    assert results.pop("build_keras_model") is False
+    assert results and all(results.values()), text
+
+
+def test_the_summary_gives_the_time_the_guide_shows(tmp_path):
+    """Does the student check end as the student guide shows: "N of M functions pass their
+    visible checks (S s)", with a measured time?"""
+    _, text = _student(REFERENCE)
+    last = text.strip().splitlines()[-1]
+    assert re.fullmatch(r".*: 6 of 6 functions pass their visible checks \(\d+\.\d s\)", last), last
+
+
+def test_student_help_has_no_markup():
+    """Does `rnn-course-student --help` read as plain text, with no RST double backticks?"""
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        selfcheck.main(["--help"])
+    assert "rnn-course-student check NOTEBOOK" in out.getvalue()
+    assert "``" not in out.getvalue()

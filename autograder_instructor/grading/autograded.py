@@ -4,7 +4,9 @@
 cells with the outputs they produced while grading, read-only and grade cells
 restored from the course (hidden tests included: this copy is for graders; the
 students' feedback is the HTML page), and each grade cell's report as its output
-(an error output when it lost points, as under nbgrader).
+(an error output when it lost points, as under nbgrader). Beside it, the
+submission's ``timestamp.txt`` and ``submission_secret.txt`` (made when it was placed
+by hand), which ``nbgrader generate_feedback`` carries into ``feedback/``.
 """
 import stat
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from .judge import report
+from .nbgrader_feedback import complete
 from .prepare import read
 
 
@@ -90,6 +93,11 @@ def write(result, trusted, course):
         if path.exists():  # nbgrader autograde leaves its files read-only (0444)
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
         path.write_text(nbformat.writes(nb) + "\n")
+        # nbgrader generate_feedback copies these into feedback/, where release_feedback
+        # needs them, also for a submission placed in submitted/ by hand
+        own = Path(result.path).parent if result.path else None
+        complete(path.parent, own if own and own.name == trusted.assignment else None,
+                 result.timestamp)
     except OSError as exc:  # someone else's file: never stop the class's grading for it
         print(f"warning: {result.student}: could not write {path}: {exc}", file=sys.stderr)
         return None

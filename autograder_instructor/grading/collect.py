@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PATTERN = r"^(?P<student_id>[^\W_](?:[^\W_]|[.@-])*)_(?P<file_id>.*)$"  # \w is Unicode
-IGNORED = {".DS_Store", "Thumbs.db", "timestamp.txt"}
+# nbgrader's exchange writes timestamp.txt and submission_secret.txt beside every notebook
+IGNORED = {".DS_Store", "Thumbs.db", "timestamp.txt", "submission_secret.txt"}
 MAX_NOTEBOOK_MB = 50
 MAX_ID = 128  # nbgrader's Student.id column
 # "dense (1).ipynb", "dense(2).ipynb" (browsers, Moodle), "dense-1.ipynb" (Canvas): re-uploads

@@ -24,7 +24,7 @@ def _grade(args):
         executor = client.get_executor()
     ctx = run(**_inputs(args), course=course, executor=executor)
     out = ctx["out"]
-    print(ctx["summary"])
+    print(ctx["summary"].removeprefix(ctx["isolation"] + "\n"))  # printed at the start
     _print_changes(ctx)
     print(f"\ngraded {len(ctx['todo'])} (kept {len(ctx['finished'])} from an earlier run) in "
           f"{ctx['seconds']:.1f} s with {ctx['jobs']} workers")
@@ -57,7 +57,7 @@ def _inputs(args):
     return dict(assignment=args.assignment, submissions=args.submissions, db_url=args.db,
                 out=args.out, jobs=args.jobs, limits=limits, pattern=args.pattern,
                 force=args.force, quiet=args.quiet, roster=args.roster,
-                similarity=not args.no_similarity)
+                similarity=not args.no_similarity, students=tuple(args.student or ()))
 
 
 def _check(args):
@@ -106,6 +106,9 @@ def add_parser(sub):
     p.add_argument("--pattern", help="regex with a student_id group for flat/zip files "
                                      "(default: '<student_id>_<file>')")
     p.add_argument("--force", action="store_true", help="regrade students already graded")
+    p.add_argument("--student", nargs="+", metavar="ID",
+                   help="regrade only these students (their latest files), keeping everyone "
+                        "else's results as the last run left them")
     p.add_argument("--scheduler", help="a dask.distributed scheduler address to grade on")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.add_argument("--no-similarity", action="store_true",

@@ -8,15 +8,16 @@ tests, is never read here, and hidden cases' messages carry no expected values
 (:mod:`.redact`).
 
 Each page is written twice: ``<out>/feedback/<student>.html`` and, for a
-submission that came through nbgrader's exchange (it has a
-``submission_secret.txt``), ``<course>/feedback/<student>/<assignment>/<notebook>.html``
-with its ``timestamp.txt`` and secret, where ``nbgrader release_feedback`` looks.
+submission in nbgrader's layout (through the exchange or placed in ``submitted/`` by
+hand), ``<course>/feedback/<student>/<assignment>/<notebook>.html`` with the
+``timestamp.txt`` and secret ``nbgrader release_feedback`` reads
+(:func:`.nbgrader_feedback.complete`).
 """
 import html
-import shutil
 from pathlib import Path
 
 from .judge import report
+from .nbgrader_feedback import complete
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;line-height:1.4}
 .pass{color:#1a7f37}.fail{color:#b42318}table{border-collapse:collapse}
@@ -109,13 +110,9 @@ def write(result, assignment, folder, book=None, course=None, notebook=None):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)
     submission = Path(result.path).parent if result.path else None
-    if course and notebook and submission and (submission / "submission_secret.txt").is_file():
-        target = Path(course) / "feedback" / result.student / assignment
-        target.mkdir(parents=True, exist_ok=True)
-        for name in ("submission_secret.txt", "timestamp.txt"):
-            if (submission / name).is_file():
-                shutil.copyfile(submission / name, target / name)
-        if not (target / "timestamp.txt").exists():  # release_feedback reads it
-            (target / "timestamp.txt").write_text(result.timestamp or "")
+    if course and notebook and submission and submission.name == assignment:
+        # nbgrader's layout (exchange or placed by hand): where release_feedback looks
+        target = complete(Path(course) / "feedback" / result.student / assignment,
+                          submission, result.timestamp)
         (target / f"{Path(notebook).stem}.html").write_text(page)
     return path

@@ -26,6 +26,7 @@ class Inputs:
     pattern: str = PATTERN  # student id from a flat file's name (collect.py)
     roster: str = None  # CSV of the names formgrader shows; None: the id as last name
     force: bool = False  # regrade students already graded
+    students: tuple = ()  # regrade only these ids (the rest as an earlier run left them)
     executor: object = None  # a concurrent.futures executor; None: a pool of ``jobs`` threads
     quiet: bool = False  # no progress line
     stream: object = None  # where progress and the isolation line go; None: sys.stderr

@@ -103,9 +103,9 @@ class Collect(Step):
 
 
 class Resume(Step):
-    """Skip students already graded with the same file and limits (unless --force); the
-    others are to do, each with its file's sha and its journal key."""
-    needs = ("collection", "out", "limits", "force")
+    """Skip students already graded with the same file and limits (unless --force); with
+    --student, grade only the students named, again, and keep the others' last results."""
+    needs = ("collection", "out", "limits", "force", "students", "stream", "submissions")
     makes = ("journal", "todo", "finished")
 
     def __call__(self, ctx):
@@ -113,16 +113,28 @@ class Resume(Step):
         from .state import Journal
         from .worker import digest
         journal = Journal(Path(ctx["out"]) / "state.jsonl")
-        todo, finished = [], []
+        named = set(ctx["students"] or ())
+        unknown = named - {sub.student for sub in ctx["collection"].submissions}
+        if unknown:  # a typo must not grade nobody silently
+            raise SystemExit(f"--student: no submission from {', '.join(sorted(unknown))} "
+                             f"in {ctx['submissions']}")
+        todo, finished, left = [], [], []
         limits = {k: float(v) for k, v in ctx["limits"].as_dict().items()}
         for sub in ctx["collection"].submissions:
             sha = digest(sub.path)
             key = f"{sha}:{json.dumps(limits, sort_keys=True)}"
-            entry = None if ctx["force"] else journal.done(sub.student, key)
+            if named and sub.student not in named:
+                kept = journal.entries.get(sub.student)  # as the last run left it
+                (finished if kept else left).append(kept or sub.student)
+                continue
+            entry = None if ctx["force"] or named else journal.done(sub.student, key)
             if entry:
                 finished.append(entry)
             else:
                 todo.append(Pending(sub, sha, key))
+        if left:
+            print(f"not graded (not named by --student, never graded before): "
+                  f"{', '.join(left)}", file=ctx["stream"])
         ctx["journal"], ctx["todo"], ctx["finished"] = journal, todo, finished
 
 

@@ -175,6 +175,8 @@ class Zygote:
             ready = json.loads(self.sock.recv(1 << 16) or b"{}").get("ready")
         except (OSError, ValueError):
             ready = False
+        if self.nested:  # only its start read this empty folder; removed now, not at exit
+            self._empty.cleanup()  # (where it printed a ResourceWarning after the run)
         if not ready:
             self.popen.kill()
             raise GraderFault("the zygote did not start") if self.nested else ProcessDied(

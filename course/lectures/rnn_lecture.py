@@ -23,7 +23,8 @@
 # | 11 | `pad_sequences` | [03_rnn](../../assignments/03_rnn/rnn.ipynb) |
 # | 12 | the alternative: `Conv1D` + `GlobalMaxPooling1D` | [06_sentiment](../../assignments/06_sentiment/sentiment.ipynb), [08_cnn_tagging](../../assignments/08_cnn_tagging/cnn_tagging.ipynb) |
 # | 13 | summary | |
-#
+
+# %% [markdown]
 # **Exercises** are questions to think about before reading on; each answer is folded away
 # under it (click **Answer**). As slides: `rnn-course slides` (press `s` for speaker notes).
 
@@ -349,6 +350,10 @@ for y_pred in ([0.9, 0.2, 0.8, 0.7], [0.5, 0.5, 0.5, 0.5], [0.1, 0.9, 0.2, 0.3])
 # SGD must keep its step small enough for the steep direction, so it crawls along the flat one.
 
 # %% [code]
+from autograder.visible import require_keras
+
+# without Keras, stop here once and say what to install
+require_keras(needed_for="the rest of the lecture")
 import keras  # the first import takes a few seconds
 
 A = np.diag([1.0, 25.0])  # curvature 1 along w1, 25 along w2

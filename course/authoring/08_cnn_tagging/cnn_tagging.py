@@ -443,8 +443,7 @@ if not GRADING:
 # the same recipe (skipped while grading: it imports TensorFlow).
 
 # %% [demo]
-if not GRADING and require_keras():  # Keras is optional
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+if not GRADING and require_keras():  # Keras is optional; it sets TensorFlow's env first
     import keras
 
     from autograder.keras_bridge import tagger_to_keras
