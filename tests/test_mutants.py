@@ -20,6 +20,8 @@ from autograder.release import ASSIGNMENTS
 from autograder.submissions import fill
 from autograder.suites import all_tests, modules
 
+from .conftest import hidden_cases
+
 MUTANTS = all_mutants()
 TESTS = all_tests()
 
@@ -54,36 +56,35 @@ def notebook_namespace(module, mutant):
 
 
 @lru_cache(maxsize=None)
-def hidden_cases(grade_id):
-    """A grade cell's hidden cases, built once per test process (they are deterministic, and
-    building them runs every known mistake on every case for the hints). Their inputs and
-    expected outputs become read-only copies: probes copy what they pass a mutant, and one
-    that did not would fail loudly here rather than change the cases the next mutant sees."""
-    cases = TESTS[grade_id].hidden()
-    for case in cases:
-        case.arrays = {k: _read_only(v) for k, v in case.arrays.items()}
-        case.expected = {k: _read_only(v) for k, v in case.expected.items()}
-    return tuple(cases)
-
-
-def _read_only(value):
-    if not isinstance(value, np.ndarray):
-        return value
-    value = value.copy()
-    value.flags.writeable = False
-    return value
-
-
-@lru_cache(maxsize=None)
-def outcomes_of(mutant):
-    """{grade_id: [Outcome per hidden case]} for the grade cells ``mutant`` must fail."""
+def mutant_runs(mutant):
+    """{grade_id: [(case, outputs, Outcome) per hidden case]}: ``mutant`` run in its notebook
+    on the hidden cases of the grade cells it must fail. Three tests read it (two here, and
+    the hidden feedback's in test_grading_outputs.py): it runs once per test process, and
+    :func:`one_worker_per_mutant` keeps the three in one process."""
     module = _module_of(mutant.func)
     ns = notebook_namespace(module, mutant)
     grade_ids = mutant.grade_ids or [t.grade_id for t in module.TESTS if t.func == mutant.func]
-    return {g: [judge(c, run_probe(c, ns)) for c in hidden_cases(g)] for g in grade_ids}
+    runs = {}
+    for grade_id in grade_ids:
+        runs[grade_id] = []
+        for case in hidden_cases(grade_id):
+            actual = run_probe(case, ns)
+            runs[grade_id].append((case, actual, judge(case, actual)))
+    return runs
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def outcomes_of(mutant):
+    """{grade_id: [Outcome per hidden case]} for the grade cells ``mutant`` must fail."""
+    return {g: [o for _, _, o in runs] for g, runs in mutant_runs(mutant).items()}
+
+
+def one_worker_per_mutant(mutants):
+    """The mutants as parameters whose tests ``--dist loadgroup`` sends to one worker."""
+    return [pytest.param(m, id=m.name, marks=pytest.mark.xdist_group(f"mutant-{m.name}"))
+            for m in mutants]
+
+
+@pytest.mark.parametrize("mutant", one_worker_per_mutant(MUTANTS))
 def test_mutant_loses_points_in_its_grade_cells(mutant):
     """Does this known mistake, pasted into its notebook, fail every grade cell of its
     function?"""
@@ -106,7 +107,7 @@ def test_every_graded_function_has_three_mutants():
     assert not short, f"fewer than three mutants: {short}"
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+@pytest.mark.parametrize("mutant", one_worker_per_mutant(MUTANTS))
 def test_mutant_is_named_in_a_hint(mutant):
     """When a student makes exactly this mistake, does some failed case name its cause?"""
     text = " ".join(o.message for outcomes in outcomes_of(mutant).values() for o in outcomes)
