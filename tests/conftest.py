@@ -48,7 +48,12 @@ def hidden_cases(grade_id):
     expected outputs become read-only copies: probes copy what they pass a student's code,
     and one that did not would fail loudly rather than change the cases the next test sees."""
     from autograder.suites import find_test
-    cases = find_test(grade_id).hidden()
+    return read_only_cases(find_test(grade_id).hidden())
+
+
+def read_only_cases(cases):
+    """``cases`` with read-only copies of their inputs and expected outputs, to share between
+    tests."""
     for case in cases:
         case.arrays = {k: _read_only(v) for k, v in case.arrays.items()}
         case.expected = {k: _read_only(v) for k, v in case.expected.items()}
