@@ -76,7 +76,8 @@ def test_written_answers_wait_for_manual_grading_as_in_nbgrader(released_copy, t
                 cell.source = "A per-step output suits tagging; the last state suits classification."
         return nb
 
-    plain, ours = _grade_both(released_copy, tmp_path, assignment, {"answered": answered, "blank": fill})
+    plain, ours = _grade_both(released_copy, tmp_path, assignment,
+                              {"answered": answered, "blank": fill})
     manual = [k for k, v in plain["answered"].items() if k != "comments" and v[2]]
     assert manual, "no grade cell waits for manual grading in plain nbgrader"
     assert ours == plain
