@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: setup demo test test-fast lectures slides benchmark clean
+.PHONY: setup demo test test-fast test-exhaustive lectures slides benchmark clean
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test: setup
 # The edit-test loop: everything not marked slow (no end-to-end nbgrader or TensorFlow runs).
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
+
+# Now and then: every known mistake through plain nbgrader, a kernel each (about 220 kernels).
+test-exhaustive: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m exhaustive
 
 lectures: setup
 	$(BIN)/rnn-course lectures

@@ -1,8 +1,12 @@
-"""Shared fixtures: a released copy of the course in a temporary folder, per assignment."""
+"""Shared fixtures: a released copy of the course in a temporary folder, per assignment, and
+each grade cell's hidden cases, built once per test process."""
 import os
+import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,14 +41,49 @@ def assignments():
     return list(modules())
 
 
+@lru_cache(maxsize=None)
+def hidden_cases(grade_id):
+    """A grade cell's hidden cases, built once per test process (they are deterministic, and
+    building them runs every known mistake on every case for the hints). Their inputs and
+    expected outputs become read-only copies: probes copy what they pass a student's code,
+    and one that did not would fail loudly rather than change the cases the next test sees."""
+    from autograder_instructor.suites import find_test
+    return read_only_cases(find_test(grade_id).hidden())
+
+
+def read_only_cases(cases):
+    """``cases`` with read-only copies of their inputs and expected outputs, to share between
+    tests."""
+    for case in cases:
+        case.arrays = {k: _read_only(v) for k, v in case.arrays.items()}
+        case.expected = {k: _read_only(v) for k, v in case.expected.items()}
+    return tuple(cases)
+
+
+def _read_only(value):
+    if not isinstance(value, np.ndarray):
+        return value
+    value = value.copy()
+    value.flags.writeable = False
+    return value
+
+
 @pytest.fixture(scope="session")
-def released_course(tmp_path_factory):
-    """A copy of the course in which every assignment has been released by nbgrader."""
+def released_copy(tmp_path_factory):
+    """``released_copy(assignment, dest)``: a fresh copy of the course, at ``dest``, in which
+    nbgrader has released ``assignment`` (gradebook included). ``nbgrader generate_assignment``
+    runs once per assignment per test process; each test gets its own copy to grade in."""
     from autograder_instructor.release import copy_course, nbgrader
-    course = copy_course(tmp_path_factory.mktemp("released") / "course")
-    for assignment in assignments():
-        nbgrader(course, "generate_assignment", assignment, "--force")
-    return course
+    made = {}
+
+    def copy(assignment, dest):
+        if assignment not in made:
+            base = copy_course(tmp_path_factory.mktemp(f"released-{assignment}") / "course")
+            nbgrader(base, "generate_assignment", assignment, "--force")
+            made[assignment] = base
+        shutil.copytree(made[assignment], dest)
+        return Path(dest)
+    return copy
 
 
 _GRADES = ("grading.pipeline", "grading.process", "grading.worker", "grading.execute",

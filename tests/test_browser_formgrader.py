@@ -14,11 +14,10 @@ STUDENTS = ("ada", "ben", "stub")
 
 
 @pytest.fixture(scope="module")
-def graded_course(tmp_path_factory):
-    from autograder_instructor.release import copy_course, nbgrader
+def graded_course(tmp_path_factory, released_copy):
+    from autograder_instructor.release import nbgrader
     from autograder_instructor.submissions import fill, write
-    course = copy_course(tmp_path_factory.mktemp("formgrader") / "course")
-    nbgrader(course, "generate_assignment", "01_dense", "--force")
+    course = released_copy("01_dense", tmp_path_factory.mktemp("formgrader") / "course")
     released = course / "release" / "01_dense" / "dense.ipynb"
     answered = fill(released, course / "source" / "01_dense" / "dense.ipynb")
     for student, nb in zip(STUDENTS, (answered, answered, nbformat.read(released, as_version=4))):

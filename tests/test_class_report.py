@@ -18,7 +18,7 @@ from autograder_instructor.mutants import mutants_for
 from autograder_instructor.submissions import fill
 
 from .browser import browser  # noqa: F401  (a pytest fixture)
-from .fixtures.grading_course import released_dense, submitted
+from .fixtures.grading_course import submitted
 from .fixtures.make_submissions import RELEASED, SOURCE
 
 # One grading run serves the module, and the export test reads the manual grades the
@@ -87,10 +87,10 @@ def expected_scores():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_copy):
     """(course, the run's context, the report's numbers) for the planted class."""
     base = tmp_path_factory.mktemp("class-report")
-    course = released_dense(tmp_path_factory, base / "course")
+    course = released_copy("01_dense", base / "course")
     notebooks = {s: fill(RELEASED, SOURCE) for s in HONEST}
     notebooks[STUB] = nbformat.read(RELEASED, as_version=4)
     for student, (func, name) in PLANTED.items():
@@ -275,7 +275,7 @@ def _submission(db, student):
         return sub.score, sub.late_submission_penalty, sub.total_seconds_late
 
 
-def test_the_late_penalty_is_the_one_plain_nbgrader_gives(graded, tmp_path_factory):
+def test_the_late_penalty_is_the_one_plain_nbgrader_gives(graded, tmp_path_factory, released_copy):
     """Does rnn-course grade give the late student the penalty `nbgrader autograde` gives the
     same notebook, timestamp, due date and plugin (none to the student on time), and do the
     report, the feedback page and grades.csv show it?"""
@@ -284,7 +284,7 @@ def test_the_late_penalty_is_the_one_plain_nbgrader_gives(graded, tmp_path_facto
 
     from autograder_instructor.release import nbgrader
     course, folder, ctx, model = graded
-    plain = released_dense(tmp_path_factory, tmp_path_factory.mktemp("plain") / "course")
+    plain = released_copy("01_dense", tmp_path_factory.mktemp("plain") / "course")
     _late_rules(plain)
     target = plain / "submitted" / LATE_STUDENT / "01_dense"
     shutil.copytree(folder / LATE_STUDENT / "01_dense", target)

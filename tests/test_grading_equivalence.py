@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from autograder_instructor.mutants import all_mutants
-from autograder_instructor.release import ASSIGNMENTS, copy_course, nbgrader
+from autograder_instructor.release import ASSIGNMENTS, nbgrader
 from autograder_instructor.submissions import fill, write
 from autograder_instructor.suites import modules
 from autograder_instructor.grading.pipeline import run
@@ -30,10 +30,9 @@ def _rows(course, assignment, notebook):
     return table
 
 
-def _grade_both(tmp_path, assignment, students):
+def _grade_both(released_copy, tmp_path, assignment, students):
     module = modules()[assignment]
-    plain = copy_course(tmp_path / "plain")
-    nbgrader(plain, "generate_assignment", assignment, "--force")
+    plain = released_copy(assignment, tmp_path / "plain")
     ours = tmp_path / "ours"
     shutil.copytree(plain, ours)
     released = plain / "release" / assignment / module.NOTEBOOK
@@ -47,7 +46,7 @@ def _grade_both(tmp_path, assignment, students):
 
 
 @pytest.mark.slow
-def test_01_dense_scores_equal_plain_nbgrader(tmp_path):
+def test_01_dense_scores_equal_plain_nbgrader(released_copy, tmp_path):
     """Do the reference, the stub and one mistake per graded function score the same?"""
     students = {"reference": fill, "stub": lambda r, s: nbformat.read(r, as_version=4)}
     seen = set()
@@ -55,7 +54,7 @@ def test_01_dense_scores_equal_plain_nbgrader(tmp_path):
         if m.func in {t.func for t in modules()["01_dense"].TESTS} and m.func not in seen:
             seen.add(m.func)
             students[f"m-{m.name}"] = lambda r, s, m=m: fill(r, s, {m.func: m.source()})
-    plain, ours = _grade_both(tmp_path, "01_dense", students)
+    plain, ours = _grade_both(released_copy, tmp_path, "01_dense", students)
     assert set(plain) == set(ours) == set(students)
     for student in students:
         assert ours[student] == plain[student], student
@@ -70,7 +69,7 @@ def test_01_dense_scores_equal_plain_nbgrader(tmp_path):
 
 
 @pytest.mark.slow
-def test_written_answers_wait_for_manual_grading_as_in_nbgrader(tmp_path):
+def test_written_answers_wait_for_manual_grading_as_in_nbgrader(released_copy, tmp_path):
     """Is an answered written question left for a human (no auto score) and an unanswered one
     given 0, exactly as nbgrader does?"""
     assignment = "03_rnn"
@@ -85,7 +84,8 @@ def test_written_answers_wait_for_manual_grading_as_in_nbgrader(tmp_path):
                 cell.source = "A per-step output suits tagging; the last state suits classification."
         return nb
 
-    plain, ours = _grade_both(tmp_path, assignment, {"answered": answered, "blank": fill})
+    plain, ours = _grade_both(released_copy, tmp_path, assignment,
+                              {"answered": answered, "blank": fill})
     manual = [k for k, v in plain["answered"].items() if k != "comments" and v[2]]
     assert manual, "no grade cell waits for manual grading in plain nbgrader"
     assert ours == plain

@@ -25,12 +25,10 @@ LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3,
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_copy):
     """The whole hostile class, graded once."""
-    from autograder_instructor.release import copy_course, nbgrader
     base = tmp_path_factory.mktemp("hostile")
-    course = copy_course(base / "course")
-    nbgrader(course, "generate_assignment", "01_dense", "--force")
+    course = released_copy("01_dense", base / "course")
     for path in ESCAPES:
         path.unlink(missing_ok=True)
     folder = submitted(base / "submitted", fixture_paths())
@@ -87,12 +85,10 @@ def _honest_layouts(folder):
 
 
 @pytest.fixture(scope="module")
-def honest_alone(tmp_path_factory):
+def honest_alone(tmp_path_factory, released_copy):
     """The honest students only (odd layouts included), graded in a class of their own."""
-    from autograder_instructor.release import copy_course, nbgrader
     base = tmp_path_factory.mktemp("honest")
-    course = copy_course(base / "course")
-    nbgrader(course, "generate_assignment", "01_dense", "--force")
+    course = released_copy("01_dense", base / "course")
     folder = submitted(base / "submitted", {k: v for k, v in fixture_paths().items() if k in HONEST})
     _honest_layouts(folder)
     ctx = run(assignment="01_dense", submissions=folder, course=course, jobs=2, limits=LIMITS,

@@ -27,6 +27,7 @@ from autograder_instructor.release import copy_course, nbgrader
 from autograder_instructor.submissions import fill
 
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
+from .test_mutants import mutant_runs, one_worker_per_mutant
 
 WRITTEN = "A per-step output suits tagging; the last state suits classification."
 
@@ -58,12 +59,12 @@ def _grade_by_hand(db_url, student, grade_id, score, comment):
 
 
 @pytest.mark.slow
-def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_reruns(tmp_path):
+def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_reruns(
+        tmp_path, released_copy):
     """After a grader scores a written answer and comments in formgrader, do grades.csv and the
     feedback page show the full total and the comment, as nbgrader export does, after a re-run
     and after a --force re-run? Do students get names, from the roster or their id?"""
-    course = copy_course(tmp_path / "course")
-    nbgrader(course, "generate_assignment", "03_rnn", "--force")
+    course = released_copy("03_rnn", tmp_path / "course")
     nb, written = _answered_rnn(course)
     assert written, "03_rnn has no written answer any more: pick another assignment"
     target = course / "submitted" / "ada" / "03_rnn" / "rnn.ipynb"
@@ -239,23 +240,14 @@ def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.parametrize("mutant", all_mutants(), ids=lambda m: m.name)
+@pytest.mark.parametrize("mutant", one_worker_per_mutant(all_mutants()))
 def test_every_known_mistake_keeps_its_verdict_and_cause_in_hidden_feedback(mutant):
     """For each known mistake, does a hidden case's student message pass or fail exactly as the
     full one, name the same likely cause, and hold no 'expected <number>'?"""
-    from autograder.cases import judge, run_probe
     from autograder_instructor.grading.redact import hide
-    from autograder_instructor.suites import all_tests
 
-    from .test_mutants import _module_of, notebook_namespace
-    module = _module_of(mutant.func)
-    ns = notebook_namespace(module, mutant)
-    tests = all_tests()
-    grade_ids = mutant.grade_ids or [t.grade_id for t in module.TESTS if t.func == mutant.func]
-    for grade_id in grade_ids:
-        for n, case in enumerate(tests[grade_id].hidden(), 1):
-            actual = run_probe(case, ns)
-            full = judge(case, actual)
+    for grade_id, runs in mutant_runs(mutant).items():
+        for n, (case, actual, full) in enumerate(runs, 1):
             shown = hide(case, actual, full, n)
             assert shown.passed == full.passed, case.label
             cause = full.message.partition(". Likely cause: ")[2]

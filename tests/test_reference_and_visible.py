@@ -9,6 +9,8 @@ from autograder_instructor.suites import all_tests, modules
 from autograder_instructor.suites._base import reference_namespace
 from autograder.visible import run_check, visible_cases
 
+from .conftest import hidden_cases
+
 TESTS = all_tests()
 
 
@@ -23,7 +25,7 @@ def _reference(grade_id):
 def test_reference_passes_hidden_checks(grade_id):
     """Does the reference solution pass every hidden case of this grade cell?"""
     module, ref = _reference(grade_id)
-    cases = TESTS[grade_id].hidden()
+    cases = hidden_cases(grade_id)
     assert len(cases) >= 3, "a grade cell needs several hidden cases"
     failures = [o for o in (judge(c, run_probe(c, ref)) for c in cases) if not o.passed]
     assert not failures, failures
@@ -33,7 +35,7 @@ def test_reference_passes_hidden_checks(grade_id):
 def test_hidden_cases_of_every_grade_cell_have_distinct_labels(grade_id):
     """Is every hidden case of a grade cell labelled apart, so that feedback naming a case
     points to one case?"""
-    cases = TESTS[grade_id].hidden()
+    cases = hidden_cases(grade_id)
     labels = [c.label for c in cases]
     assert len(set(labels)) == len(labels), f"duplicate case labels: {labels}"
 

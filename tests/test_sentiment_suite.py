@@ -1,4 +1,6 @@
 """Are the 06_sentiment checks honest: thresholds one-sided and earned, golden cases with teeth?"""
+from functools import lru_cache
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,15 @@ from autograder.cases import judge, run_probe
 from autograder_instructor.mutants import mutants_for
 from autograder_instructor.suites import sentiment as S
 from autograder_instructor.suites._base import reference_namespace
+
+from .conftest import read_only_cases
+
+
+@lru_cache(maxsize=None)
+def _cases(kind):
+    """The suite's training or forward cases, built once per test process (building them
+    trains the model once per known mistake, for the hints), shared read-only."""
+    return read_only_cases({"training": S._training_cases, "forward": S._forward_cases}[kind]())
 
 
 def _ns(mutant=None):
@@ -48,7 +59,7 @@ def test_a_model_that_does_not_learn_fails_the_accuracy_case():
                                   "sentiment_rnn_grad_every_step"])
 def test_keras_agreement_case_catches_model_bugs(name):
     """Does the golden Adam-steps case alone catch mistakes in the model's gradients?"""
-    case = next(c for c in S._training_cases() if c.label.startswith("agrees with Keras"))
+    case = next(c for c in _cases("training") if c.label.startswith("agrees with Keras"))
     assert judge(case, run_probe(case, _ns())).passed
     mutant = next(m for m in mutants_for("SentimentRNN") if m.name == name)
     assert not judge(case, run_probe(case, _ns(mutant))).passed
@@ -103,7 +114,7 @@ def test_the_sgd_clip_case_clips_some_steps_and_not_others():
     """CLIP_SGD lies between the batch norms of its case, so a clip that rescales every
     gradient (also the small ones) and a clip that never binds both get it wrong."""
     from autograder.probes import build
-    case = next(c for c in S._training_cases() if c.label.startswith("fit with clip_norm="))
+    case = next(c for c in _cases("training") if c.label.startswith("fit with clip_norm="))
     call = case.spec["calls"][0]
     ids, y = (build(a, case.arrays) for a in call["args"][:2])
     model = S.ref()["SentimentRNN"](12, 3, 4)
@@ -135,7 +146,7 @@ def test_keras_clip_golden_values_clip_and_differ_from_the_unclipped_run():
                                   "sentiment_rnn_clip_counts_frozen_embeddings",
                                   "sentiment_rnn_embeddings_ignored"])
 def test_recipe_mistakes_fail_a_recipe_case(name):
-    cases = [c for c in S._training_cases() + S._forward_cases()
+    cases = [c for c in _cases("training") + _cases("forward")
              if "clip" in c.label or "embeddings" in c.label]
     assert all(judge(c, run_probe(c, _ns())).passed for c in cases)
     mutant = next(m for m in mutants_for("SentimentRNN") if m.name == name)
