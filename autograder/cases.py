@@ -57,6 +57,7 @@ class Outcome:
     passed: bool
     message: str = ""
     cause: str = ""  # the known mistake the outputs matched (its "likely cause"), if any
+    counted: bool = True  # False: an end-to-end case scored in its upstream function instead
 
 
 def run_probe(case, namespace):
@@ -79,7 +80,8 @@ def judge(case, actual):
         return outcome
     return Outcome(case.label, True, (
         f"not counted against {case.func}: {differs}, and {case.func} was called on that. "
-        f"This is scored in {case.upstream}'s own checks: fix {case.upstream} first"))
+        f"This is scored in {case.upstream}'s own checks: fix {case.upstream} first"),
+        counted=False)
 
 
 def upstream_problem(case, actual):
@@ -208,8 +210,11 @@ def share(points, cases, outcomes, partial):
         return float(points)
     if not partial:
         return 0.0
-    total = sum(c.weight for c in cases)
-    got = sum(c.weight for c, o in zip(cases, outcomes) if o.passed)
+    # A case not counted against this function (its upstream function is wrong) is left
+    # out of both sides: it neither earns nor costs a share (a stub earns nothing from it).
+    kept = [(c, o) for c, o in zip(cases, outcomes) if o.counted]
+    total = sum(c.weight for c, _ in kept)
+    got = sum(c.weight for c, o in kept if o.passed)
     return math.floor(100 * points * got / total) / 100 if total else 0.0
 
 

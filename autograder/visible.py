@@ -209,8 +209,8 @@ def quiet_tensorflow_import():
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    if "tensorflow" in sys.modules and "keras" in sys.modules:
-        return
+    if sys.modules.get("tensorflow") is not None and sys.modules.get("keras") is not None:
+        return  # imported already (a None entry is an import that failed: try it, and fail)
     import tempfile
     sys.stderr.flush()
     saved = os.dup(2)

@@ -132,7 +132,8 @@ def test_one_wrong_function_loses_points_only_in_its_own_cells(mutant):
             f"{mutant.name} costs {test.grade_id} ({test.func} does not call {mutant.func}): "
             + "; ".join(o.message for o in failed[:2]))
         _, report = run_test(test.grade_id, ns)
-        assert f"{test.func} calls {mutant.func}" in report, report
+        named = report.split(f"{test.func} calls ", 1)[-1].split(", which", 1)[0]
+        assert f"{test.func} calls " in report and mutant.func in named.split(", "), report
 
 
 def test_a_wrong_forward_cache_costs_the_forward_and_is_named_in_the_backward():
@@ -288,3 +289,22 @@ def test_the_class_summary_counts_losses_from_a_failing_callee_apart():
     results = [Result(s, grades=[g]) for s, g in (("a", named), ("b", own), ("c", full))]
     line = table(results, trusted).splitlines()[-2]
     assert "2 of 3" in line and "(1 with a failing callee named)" in line, line
+
+
+def test_a_case_not_counted_against_a_function_earns_it_nothing():
+    """Under partial credit, does an end-to-end case that is not counted against a stub
+    backward (its forward is the stub too) leave the stub at 0, while a correct backward
+    beside a wrong forward keeps every point?"""
+    from types import SimpleNamespace
+
+    from autograder.cases import Outcome, share
+    cases = [SimpleNamespace(weight=1.0)] * 3
+    stub = [Outcome("own 1", False), Outcome("own 2", False),
+            Outcome("end to end", True, "not counted against f", counted=False)]
+    right = [Outcome("own 1", True), Outcome("own 2", True),
+             Outcome("end to end", True, "not counted against f", counted=False)]
+    half = [Outcome("own 1", True), Outcome("own 2", False),
+            Outcome("end to end", True, "not counted against f", counted=False)]
+    assert share(3, cases, stub, partial=True) == 0.0
+    assert share(3, cases, right, partial=True) == 3.0
+    assert share(3, cases, half, partial=True) == 1.5

@@ -55,7 +55,7 @@ def hide(case, actual, outcome, number):
     """The Outcome a student may read for hidden case ``number`` (1-based)."""
     label = f"hidden case {number}: {case.label}"
     if outcome.passed:  # its note names fields and functions, never values
-        return Outcome(label, True, outcome.message)
+        return Outcome(label, True, outcome.message, counted=outcome.counted)
     if "error" in actual:
         first = str(actual["error"])[6:].strip().splitlines()[:1]
         text = _FLOAT.sub("…", first[0])[:200] if first else "an error"
