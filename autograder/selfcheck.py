@@ -21,19 +21,17 @@ import io
 import json
 import linecache
 import os
-import re
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
+from .notebook_check import (DEFINES, TIMEOUT, checks_timed_out, code_of, defined_in,
+                             syntax_message, timed_out)
 from .probes import where
-from .visible import (CheckFailed, KerasRequired, _index, called_names, callee_note,
+from .visible import (CheckFailed, KerasRequired, called_names, callee_note, graded_index,
                       missing_graded, run_check)
-
-TIMEOUT = 60.0  # seconds per cell and per function's checks, as `rnn-course grade --timeout`
-_DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
 
 
 class TimeLimit(KeyboardInterrupt):
@@ -63,33 +61,6 @@ def time_limit(seconds):
         signal.signal(signal.SIGALRM, old)
 
 
-def _code(cell):
-    """A cell's source with IPython magics and shell lines turned into ``pass``."""
-    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
-            line = line[:len(line) - len(stripped)] + "pass"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def first_line(source):
-    """A cell's first line of code, to name it in a message."""
-    for line in source.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            return line.strip()[:80]
-    return ""
-
-
-def syntax_message(exc):
-    """``SyntaxError at line 3: '(' was never closed: `h = np.tanh((z`"."""
-    text = (exc.text or "").strip()
-    return (f"{type(exc).__name__} at line {exc.lineno}: {exc.msg}"
-            + (f": `{text[:120]}`" if text else ""))
-
-
 def run_notebook(path, timeout=TIMEOUT):
     """Execute a notebook's code cells.
 
@@ -116,18 +87,18 @@ def run_notebook(path, timeout=TIMEOUT):
                 continue
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
                 continue  # grade cells only call check(); the checks run below
-            source, name = _code(cell), f"<cell {number}>"
+            raw = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            source, name = code_of(raw), f"<cell {number}>"
             try:
                 code = compile(source, name, "exec")
             except SyntaxError as exc:
                 errors.append((number, syntax_message(exc)))
-                for func in _DEFINES.findall(source):
+                for func in DEFINES.findall(source):
                     broken.setdefault(func, f"its cell (code cell {number}) has a "
                                             f"{syntax_message(exc)}, so it was never defined")
                     order.append(func)
                 continue
-            defines = [n.name for n in ast.parse(source).body
-                       if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+            defines = defined_in(ast.parse(source))
             order += defines
             # So tracebacks and messages can quote the student's own line.
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
@@ -137,8 +108,7 @@ def run_notebook(path, timeout=TIMEOUT):
                         contextlib.redirect_stderr(out):
                     exec(code, namespace)
             except TimeLimit:
-                errors.append((number, f"ran past {timeout:g} s and was stopped (an infinite "
-                                       f"loop?); the other cells still ran: `{first_line(source)}`"))
+                errors.append((number, timed_out(number, timeout, source)))
             except CheckFailed:
                 continue  # the same check runs again below, with its report
             except KerasRequired as exc:  # said once; what follows from it is counted there
@@ -180,7 +150,7 @@ def run_notebook(path, timeout=TIMEOUT):
 def graded_functions(namespace, order=None, broken=()):
     """Names the notebook itself defines (or tried to) that have a visible check, in
     notebook order."""
-    index = _index()
+    index = graded_index()
     mine = [name for name, obj in namespace.items()
             if name in index and getattr(obj, "__module__", None) == "__main__"]
     order = list(order or mine)
@@ -217,9 +187,7 @@ def check_notebook(path, stream=None, timeout=TIMEOUT):
                     report += callee_note(name, [n for n in broken
                                                  if n in called_names(namespace[name])])
             except TimeLimit:
-                passed, report = False, (f"{name}: its visible checks ran past {timeout:g} s and "
-                                         f"were stopped: an infinite loop in {name} or in a "
-                                         f"function it calls?")
+                passed, report = False, checks_timed_out(name, timeout)
         results[name] = passed
         print(("PASS " if passed else "FAIL ") + report, file=stream)
     if not results:

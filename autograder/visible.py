@@ -20,7 +20,7 @@ __all__ = ["check", "CheckFailed", "require_keras"]
 
 
 @lru_cache(maxsize=None)
-def _index():
+def graded_index():
     """func name -> (note, [case json]) over every visible file."""
     index = {}
     for path in sorted(DATA.glob("visible_*.json")):
@@ -62,10 +62,10 @@ def not_defined_message(name, defined=()):
 
 
 def visible_cases(func_name):
-    if func_name not in _index():
+    if func_name not in graded_index():
         raise KeyError(f"there is no visible check for {func_name!r}; "
-                       f"checks exist for: {', '.join(sorted(_index()))}")
-    note, cases = _index()[func_name]
+                       f"checks exist for: {', '.join(sorted(graded_index()))}")
+    note, cases = graded_index()[func_name]
     return note, [case_from_json(c) for c in cases]
 
 
@@ -108,7 +108,7 @@ def failing_callees(obj, namespace):
     used = called_names(obj)
     failing = []
     for other in namespace:
-        if other == name or other not in used or other not in _index():
+        if other == name or other not in used or other not in graded_index():
             continue
         try:
             ok, _ = run_check(namespace[other], namespace, callees=False)
@@ -141,8 +141,8 @@ def check(obj):
     """
     namespace = sys._getframe(1).f_globals
     name = getattr(obj, "__name__", None)
-    if isinstance(name, str) and name not in _index():
-        close = difflib.get_close_matches(name, list(_index()), n=1, cutoff=0.75)
+    if isinstance(name, str) and name not in graded_index():
+        close = difflib.get_close_matches(name, list(graded_index()), n=1, cutoff=0.75)
         if close:  # a renamed graded function: the grade cell will not find it
             raise CheckFailed(f"{name} is not a graded name: the grade cell looks for "
                               f"{close[0]}; rename {name} back to {close[0]}") from None

@@ -11,7 +11,6 @@ completed and the rest of the notebook and every other function's checks still
 run. A function whose cell does not parse is reported as failed with its syntax
 error, never dropped from the report.
 """
-import ast
 import re
 import sys
 import tempfile
@@ -19,78 +18,26 @@ import time
 from pathlib import Path
 
 from autograder.cases import format_report, judge
-from autograder.selfcheck import first_line, syntax_message
-from autograder.visible import _index, callee_note, missing_graded, visible_cases
+from autograder.notebook_check import (TIMEOUT, calls_in, checks_timed_out, defined_names,
+                                       first_line, syntax_errors, timed_out)
+from autograder.visible import callee_note, graded_index, missing_graded, visible_cases
+
 from .limits import Limits
 from .prepare import DEMO_TAG, read
 from .process import GraderFault, ProcessDied, StudentProcess, TimedOut
 
-TIMEOUT = 60.0
 RESTARTS = 3  # fresh processes after a timeout, per check run
-_DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.M)
 # The innermost frame of a named cell in a kernel traceback: file, line, function, source.
 _FRAME = re.compile(r'File "<cell (\d+)>", line (\d+), in (\S+)\n(?:[ \t]+(\S.*)\n)?')
 
 
-def _parse(source):
-    """A cell's syntax tree (IPython magics and shell lines count as ``pass``)."""
-    lines = [line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
-             else line for line in source.splitlines()]
-    return ast.parse("\n".join(lines))
-
-
-def defined_names(nb):
-    """Names the code cells define at top level, in order; cells that do not parse
-    contribute the names their ``def``/``class`` lines announce."""
-    names = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = _parse(cell.source)
-        except SyntaxError:
-            names += _DEFINES.findall(cell.source)
-            continue
-        names += [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    return names
-
-
-def _syntax_errors(nb):
-    """{function: why it was never defined} for functions whose cell does not parse."""
-    broken = {}
-    for number, cell in enumerate(nb.cells, 1):
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = _parse(cell.source)
-        except SyntaxError as exc:
-            for name in _DEFINES.findall(cell.source):
-                broken[name] = (f"its cell (cell {number}) has a {syntax_message(exc)}, so it "
-                                f"was never defined")
-            continue
-        for n in tree.body:  # defined again, correctly, in a later cell
-            if isinstance(n, (ast.FunctionDef, ast.ClassDef)):
-                broken.pop(n.name, None)
-    return broken
+def _sources(nb):
+    return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
 def calls(nb, func):
     """Names the notebook's definition of ``func`` refers to (the functions it calls)."""
-    return calls_in([c.source for c in nb.cells if c.cell_type == "code"], func)
-
-
-def calls_in(sources, func):
-    """Names the last definition of ``func`` in these cell sources refers to."""
-    used = set()
-    for source in sources:
-        try:
-            tree = _parse(source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == func:
-                used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    return used - {func}
+    return calls_in(_sources(nb), func)
 
 
 def _blocks(funcs):
@@ -160,17 +107,17 @@ def run(path, limits=None, out=None, timeout=None):
     if nb is None:
         print(f"{path}: {reason}", file=out)
         return 1
-    funcs = [f for f in dict.fromkeys(defined_names(nb)) if f in _index()]
+    funcs = [f for f in dict.fromkeys(defined_names(_sources(nb))) if f in graded_index()]
     if not funcs:
         print(f"{path}: no function with a visible check is defined in this notebook", file=out)
         return 1
-    broken = _syntax_errors(nb)
+    broken = syntax_errors([(n, c.source) for n, c in enumerate(nb.cells, 1)
+                            if c.cell_type == "code"])
     started = time.monotonic()
     results = {}
-    for func, message in missing_graded(defined_names(nb)).items():
+    for func, message in missing_graded(defined_names(_sources(nb))).items():
         results[func] = False
         print(message, file=out)
-    limit = f"{limits.cell_timeout:g} s"
     with tempfile.TemporaryDirectory(prefix="rnn-check-") as work:
         try:
             run_ = _Run(work, limits, _blocks(funcs))
@@ -183,9 +130,8 @@ def run(path, limits=None, out=None, timeout=None):
                 try:
                     r = run_.proc.exec_cell(cell.source, limits.cell_timeout, name)
                 except TimedOut:
-                    print(f"note: cell {number} ran past {limit} and was stopped (an infinite "
-                          f"loop?); the other cells still ran: `{first_line(cell.source)}`",
-                          file=out)
+                    print(f"note: cell {number} "
+                          f"{timed_out(number, limits.cell_timeout, cell.source)}", file=out)
                     run_.restart()
                     continue
                 run_.done.append((name, cell.source))
@@ -201,8 +147,7 @@ def run(path, limits=None, out=None, timeout=None):
                     reply, outputs = run_.proc.probe(cases, limits.cell_timeout)
                 except TimedOut:
                     results[func] = False
-                    print(f"{func}: its visible checks ran past {limit} and were stopped: an "
-                          f"infinite loop in {func} or in a function it calls?", file=out)
+                    print(checks_timed_out(func, limits.cell_timeout), file=out)
                     run_.restart()
                     continue
                 if outputs is None:

@@ -208,7 +208,7 @@ def _name_failing_callees(grade, earlier, history):
     if grade.score >= grade.points or not grade.func:
         return
     from autograder.visible import callee_note
-    from .check import calls_in
+    from autograder.notebook_check import calls_in
     used = calls_in([action.source for action in history], grade.func) | _meant_to_call(grade)
     failing = [g.func for g in earlier.values() if g.func in used and g.score < g.points]
     grade.callees = list(dict.fromkeys(failing))  # the class report counts these apart
