@@ -30,10 +30,11 @@ def cluster(tmp_path):
     pytest.importorskip("distributed")
     if not DASK.exists():
         pytest.skip("no dask command beside this Python")
-    info, procs = tmp_path / "scheduler.json", []
+    info, procs, logs = tmp_path / "scheduler.json", [], []
 
     def start(*args, env=None):
         log = open(tmp_path / f"dask-{len(procs)}.log", "w")
+        logs.append(log)
         procs.append(subprocess.Popen([str(DASK), *args], env=env or _env(), stdout=log,
                                       stderr=subprocess.STDOUT, cwd=tmp_path))
 
@@ -52,15 +53,16 @@ def cluster(tmp_path):
             add_worker()
         _wait_for_workers(address, 2)
         yield address, add_worker
-    finally:
+    finally:  # workers first: a worker whose scheduler is gone retries before it exits
         for proc in reversed(procs):
             proc.terminate()
-        for proc in procs:
             try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:  # the test's own processes: no need to wait
                 proc.kill()
                 proc.wait()
+        for log in logs:
+            log.close()
 
 
 def _wait_for_workers(address, n, timeout=90):
