@@ -23,7 +23,7 @@ from .fixtures.make_submissions import RELEASED, SOURCE
 
 # One grading run serves the module, and the export test reads the manual grades the
 # regrade test enters: the module runs on one xdist worker, in order.
-pytestmark = pytest.mark.xdist_group("class_report")
+pytestmark = [pytest.mark.xdist_group("class_report"), pytest.mark.slow]
 
 POINTS = {"sigmoid_tests": 1, "tanh_tests": 1, "relu_tests": 1, "softmax_tests": 2,
           "dense_forward_tests": 3, "dense_backward_tests": 4}

@@ -150,6 +150,7 @@ def test_refuses_without_cgroups_unless_told(monkeypatch):
                                       "graded WITHOUT a per-student cgroup (--no-cgroups)"]
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_the_class_finishes_with_every_row(dense_course, tmp_path):
     """Graded as one class under --memory 512 --disk 64, do the three hoarders each get a row
     (the hoarding cell stopped, the rest graded as the honest student's same code is), and

@@ -7,6 +7,7 @@ from autograder_instructor.grading.pipeline import run
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_grading_on_a_local_dask_cluster_gives_the_same_scores(dense_course, tmp_path):
     """Do two students graded by dask workers (separate processes) get their usual scores,
     written to the gradebook by the parent?"""

@@ -14,6 +14,9 @@ import pytest
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 from .test_grading_budget import MEMFD
 
+# Grades a whole class end to end: `make test` runs it, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 ROOT = str(Path(__file__).resolve().parents[1])
 DASK = Path(sys.executable).with_name("dask")
 

@@ -155,6 +155,7 @@ def _zygotes():
     return list(process.Zygote._instances.values())
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_killing_the_zygote_mid_run_regrades_the_students_it_took_down(dense_course, tmp_path):
     """With the zygote killed while students' processes run, are those students graded again
     (full marks, an event that says the grader was the cause) and nobody blamed?"""

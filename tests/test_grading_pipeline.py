@@ -3,6 +3,8 @@ step read only what it declares?"""
 import inspect
 from dataclasses import fields
 
+import pytest
+
 from autograder_instructor.grading import pipeline
 from autograder_instructor.grading.context import View, undeclared_order
 from autograder_instructor.grading.inputs import Inputs
@@ -61,6 +63,7 @@ ORDER_ONLY = {("LoadTrusted", "released")}
 STUDENT_OPTION_ONLY = {("Resume", "submissions"), ("Resume", "stream")}
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_unreleased_course_flat_folder_and_a_gradebook_elsewhere(tmp_path, monkeypatch):
     """Given a course nobody released, LMS-style files and a gradebook URL outside the course,
     does one run release the assignment into that gradebook and grade every student, with

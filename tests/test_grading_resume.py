@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from autograder_instructor.grading.gradebook import totals
 from autograder_instructor.grading.limits import Limits
 from autograder_instructor.grading.pipeline import run
@@ -67,6 +69,7 @@ def test_changed_notebook_is_regraded(dense_course, tmp_path):
     assert sum(v[0] for v in totals(ctx["db_url"], "01_dense", "dense")["ada"].values()) == 12
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_killed_run_resumes_without_regrading_finished_students(dense_course, tmp_path):
     """After the grader is killed mid-run, does the next run keep the finished student's grade
     and grade only the rest?"""

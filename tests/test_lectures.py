@@ -81,6 +81,7 @@ def test_slides_folder_is_ignored_by_git():
     assert proc.returncode == 0, f"{probe} is not ignored by .gitignore"
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_slides_command_writes_reveal_slides(tmp_path):
     """Does `rnn-course slides --no-execute` produce a reveal.js deck with the folded answers?"""
     proc = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "slides", "--no-execute",

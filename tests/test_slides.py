@@ -73,6 +73,7 @@ def test_every_asset_is_in_the_folder(deck):
     assert "require(" not in html and "jquery" not in html.lower()
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_links_to_the_assignments_work_from_the_slides_folder(deck, noisy_deck):
     """Are the lecture's relative links rewritten so they reach the same files from the
     slides folder (the assignment notebooks), web links left alone?"""
@@ -101,6 +102,7 @@ def test_lecture_asks_tensorflow_for_quiet_logging():
     assert setup < first_tf
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_command_says_the_folder_works_offline(tmp_path):
     """Does `rnn-course slides` write assets/ beside the HTML and say where reveal.js comes from?"""
     import subprocess

@@ -69,6 +69,7 @@ WRONG_TANH = '''def tanh(z):
 '''
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_selfcheck_stops_an_infinite_loop_and_reports_everything_else():
     """rnn-course-student check used to hang forever on a loop: now the cell is named
     (number and first line) and the other functions are still checked."""
@@ -80,6 +81,7 @@ def test_selfcheck_stops_an_infinite_loop_and_reports_everything_else():
     assert sum(results.values()) == 5 and "5 of 6 functions pass" in out
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_selfcheck_timeout_option(tmp_path, capsys):
     """--timeout is an option of the command."""
     assert selfcheck.main(["check", "--timeout", "5",
@@ -87,6 +89,7 @@ def test_selfcheck_timeout_option(tmp_path, capsys):
     assert "ran past 5 s" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a whole grading run, or a process that must time out
 def test_check_command_stops_a_loop_and_still_reports_per_function():
     """rnn-course check used to print only "ran past 60 s": now the cell (number, first line)
     and every function's result, with the limit from --timeout."""
