@@ -308,3 +308,16 @@ def test_a_case_not_counted_against_a_function_earns_it_nothing():
     assert share(3, cases, stub, partial=True) == 0.0
     assert share(3, cases, right, partial=True) == 3.0
     assert share(3, cases, half, partial=True) == 1.5
+
+
+def test_the_course_setting_is_read_when_a_cell_is_judged(monkeypatch):
+    """Do the grader's cached checks of a cell follow the course's partial-credit setting as
+    it is when the cell is judged, not as it was when the checks were first built?"""
+    from autograder_instructor import suites
+    from autograder_instructor.grading.judge import _checks
+    test = suites.find_test("relu_tests")
+    checks = _checks(test.grade_id, (test.func,))
+    monkeypatch.setattr(suites, "PARTIAL_CREDIT", True)
+    assert suites.partial_credit(checks) is True
+    monkeypatch.setattr(suites, "PARTIAL_CREDIT", False)
+    assert suites.partial_credit(checks) is False

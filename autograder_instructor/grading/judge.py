@@ -15,8 +15,7 @@ from functools import lru_cache
 from autograder.cases import Outcome, format_report, judge, share
 from autograder.visible import visible_cases
 
-from .. import suites
-from ..suites import find_test
+from ..suites import find_test, partial_credit
 from .redact import hide
 from .result import CellGrade
 from .similarity.behaviour import wrong_output
@@ -50,8 +49,8 @@ class CellChecks:
                         wrong[str(number)] = mark
                 outcome = hide(case, actual, outcome, number)
             outcomes.append(outcome)
-        partial = suites.PARTIAL_CREDIT if self.partial is None else self.partial
-        grade = finish(cell, self.func, outcomes, cases=self.cases, partial=partial)
+        grade = finish(cell, self.func, outcomes, cases=self.cases,
+                       partial=partial_credit(self))  # the course's setting, read now
         grade.wrong = wrong
         return grade
 

@@ -17,7 +17,8 @@ PARTIAL_CREDIT = True
 
 
 def partial_credit(test):
-    """Whether ``test``'s grade cell shares its points among its checks."""
+    """Whether ``test``'s grade cell (a Test, or the grader's CellChecks of it) shares its
+    points among its checks; the course's setting is read at each call, never cached."""
     return PARTIAL_CREDIT if test.partial is None else bool(test.partial)
 
 
