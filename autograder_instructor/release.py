@@ -121,6 +121,20 @@ def default_out(course):
     return ASSIGNMENTS if Path(course).resolve() == COURSE.resolve() else Path(course).parent / "assignments"
 
 
+def source_ids(course):
+    """The assignments a course's source/ folder holds."""
+    return sorted(p.name for p in (Path(course) / "source").iterdir() if p.is_dir())
+
+
+def generate(course, assignments, *options):
+    """``nbgrader generate_assignment`` for each of ``assignments`` in ``course``: one
+    nbgrader run for all of the course's assignments (its ``*`` pattern; each run costs
+    seconds of start-up and gradebook set-up), else one run per assignment."""
+    every = sorted(assignments) == source_ids(course)
+    for assignment in ["*"] if every else assignments:
+        nbgrader(course, "generate_assignment", assignment, "--force", *options)
+
+
 def release(assignments=None, out=None, course=None):
     """Release the named (default: all) assignments of ``course`` (default: the repository's)
     into ``out``; return written paths. Only the repository's course is rebuilt from
@@ -133,17 +147,16 @@ def release(assignments=None, out=None, course=None):
     course = Path(course or COURSE).resolve()
     home = course if out is None else None
     own = course == COURSE.resolve()
-    assignments = assignments or (assignment_ids() if own else
-                                  sorted(p.name for p in (course / "source").iterdir() if p.is_dir()))
+    assignments = assignments or (assignment_ids() if own else source_ids(course))
     if own:
         build_all(assignments)
     out = Path(out or default_out(course))
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         course = copy_course(Path(tmp) / "course", course)
+        db = [f"--db=sqlite:///{home / 'gradebook.db'}"] if home else []
+        generate(course, assignments, *db)
         for assignment in assignments:
-            db = [f"--db=sqlite:///{home / 'gradebook.db'}"] if home else []
-            nbgrader(course, "generate_assignment", assignment, "--force", *db)
             if home:
                 shutil.rmtree(home / "release" / assignment, ignore_errors=True)
                 shutil.copytree(course / "release" / assignment, home / "release" / assignment)

@@ -71,17 +71,25 @@ def _read_only(value):
 @pytest.fixture(scope="session")
 def released_copy(tmp_path_factory):
     """``released_copy(assignment, dest)``: a fresh copy of the course, at ``dest``, in which
-    nbgrader has released ``assignment`` (gradebook included). ``nbgrader generate_assignment``
-    runs once per assignment per test process; each test gets its own copy to grade in."""
-    from autograder_instructor.release import copy_course, nbgrader
-    made = {}
+    nbgrader has released every assignment (gradebook included). ``nbgrader
+    generate_assignment`` runs once per test session (one run releases them all), shared by
+    the xdist workers; each test gets its own copy to grade in."""
+    import fcntl
+    from autograder_instructor.release import assignment_ids, copy_course, generate
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the session's folder, above each worker's own
+    base = shared / "released" / "course"
+    with open(shared / "released.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base.parent / "done").exists():
+            shutil.rmtree(base.parent, ignore_errors=True)
+            generate(copy_course(base), assignment_ids())
+            (base.parent / "done").touch()
 
     def copy(assignment, dest):
-        if assignment not in made:
-            base = copy_course(tmp_path_factory.mktemp(f"released-{assignment}") / "course")
-            nbgrader(base, "generate_assignment", assignment, "--force")
-            made[assignment] = base
-        shutil.copytree(made[assignment], dest)
+        assert (base / "release" / assignment).is_dir(), f"{assignment} was not released"
+        shutil.copytree(base, dest)
         return Path(dest)
     return copy
 
@@ -107,3 +115,4 @@ def _needs_the_sandbox(request):
         from autograder_instructor.grading import budget
         if budget.probe() and "refuses" not in request.node.name:
             pytest.skip(f"no per-student cgroups on this machine: {budget.probe()}")
+

@@ -108,8 +108,9 @@ def test_manual_grades_and_comments_reach_grades_csv_and_feedback_and_survive_re
             assert f"Good, but say why ({g})." in page
         export = nbgrader(course, "export", "--to", str(tmp_path / "export.csv"))
         assert export.returncode == 0
-        exported = {r["student_id"]: r for r in csv.DictReader(open(tmp_path / "export.csv"))}
-        assert float(exported["ada"]["score"]) == pytest.approx(float(row["score"]))
+        exported = {(r["assignment"], r["student_id"]): r
+                    for r in csv.DictReader(open(tmp_path / "export.csv"))}
+        assert float(exported["03_rnn", "ada"]["score"]) == pytest.approx(float(row["score"]))
         with Gradebook(db) as gb:  # the grader's work is still there
             assert gb.find_grade(written[0], "rnn", "03_rnn", "ada").manual_score == points[written[0]] - 0.5
             ada, bob = gb.find_student("ada"), gb.find_student("bob")
