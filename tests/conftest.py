@@ -116,3 +116,15 @@ def _needs_the_sandbox(request):
         if budget.probe() and "refuses" not in request.node.name:
             pytest.skip(f"no per-student cgroups on this machine: {budget.probe()}")
 
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def pytest_collection_modifyitems(config, items):
+    """A module whose tests share a module-scoped fixture (a graded class, a browser, a
+    database server, a trained model) runs on one xdist worker, so the fixture is built
+    once, not once per worker; a test that names its own xdist_group keeps it."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.module.__name__}"))

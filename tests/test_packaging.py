@@ -69,3 +69,17 @@ def test_xdist_keeps_a_group_on_one_worker(request):
     if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
         pytest.skip("not run by xdist with --dist loadgroup")
     assert request.node.nodeid.endswith("@loadgroup_probe"), request.node.nodeid
+
+
+@pytest.fixture(scope="module")
+def _module_fixture():
+    return object()
+
+
+def test_a_module_fixture_keeps_its_module_on_one_worker(request, _module_fixture):
+    """Does a test that uses a module-scoped fixture get its module's xdist group (see
+    tests/conftest.py), so the fixture is built on one worker only?"""
+    argv = " ".join(getattr(request.config, "workerinput", {}).get("mainargv", []))
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
+        pytest.skip("not run by xdist with --dist loadgroup")
+    assert request.node.nodeid.endswith("@module-tests.test_packaging"), request.node.nodeid
