@@ -13,10 +13,19 @@ def _commands():
 
 
 @pytest.mark.parametrize("command", _commands())
-def test_every_command_has_help(command):
-    out = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", command, "--help"],
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        parser().parse_args([command, "--help"])
+    out = capsys.readouterr().out
+    assert exit.value.code == 0 and f"usage: rnn-course {command}" in out and len(out) > 200
+
+
+def test_the_module_runs_as_the_command():
+    """``python -m autograder_instructor.cli`` is the ``rnn-course`` command (its help lists
+    every command)."""
+    out = subprocess.run([sys.executable, "-m", "autograder_instructor.cli", "--help"],
                          capture_output=True, text=True, check=True).stdout
-    assert "usage: rnn-course" in out and len(out) > 200
+    assert out.startswith("usage: rnn-course") and all(c in out for c in _commands())
 
 
 @pytest.mark.slow
