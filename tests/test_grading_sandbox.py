@@ -177,7 +177,11 @@ def test_a_detached_process_waits_then_forges(tmp_path, how, sandboxed):
         pytest.skip("the call is written for Python 3.11's _posixsubprocess.fork_exec")
     cell += "import json\nprint(json.dumps(True))"
     assert run([cell], sandboxed, tmp_path) is True
-    time.sleep(3)
+    # the forger sleeps 2 s from inside the cell: by 2.5 s after the student process ended it
+    # has written, or never will
+    deadline = time.monotonic() + 2.5
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert target.exists() is (not sandboxed)
 
 
