@@ -9,11 +9,17 @@ from solutions.sentiment import SentimentRNN, build_keras_model
 from tests.test_sentiment_bench import bench, small_imdb  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
-keras = pytest.importorskip("keras")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    """Keras, imported when a test of this module runs (not when tests are collected: that
+    cost every worker 4 s, even where these tests are deselected)."""
+    return pytest.importorskip("keras")
 
 
 @pytest.fixture
-def float64():
+def float64(keras):
     """Keras in float64 for the test (float32 rounding would hide nothing but blur all)."""
     keras.config.set_floatx("float64")
     keras.config.set_dtype_policy("float64")
@@ -32,7 +38,7 @@ def ks_distance(a, b):
                                - np.searchsorted(b, grid, side="right") / b.size)))
 
 
-def test_initial_weights_are_drawn_from_kerass_distributions():
+def test_initial_weights_are_drawn_from_kerass_distributions(keras):
     """Embedding uniform(-0.05, 0.05), kernel Glorot-uniform, recurrent kernel orthogonal,
     dense kernel Glorot-uniform, biases zero: the same distributions, weight by weight,
     as Keras's defaults for build_keras_model("simple_rnn") (five seeds pooled)."""
@@ -100,7 +106,7 @@ def test_model_fit_with_keras_adam_takes_sentiment_rnns_steps(float64, clip_norm
 
 
 @pytest.mark.parametrize("clip_norm", [None, 0.1])
-def test_kerass_own_adam_takes_another_embedding_step(float64, clip_norm):
+def test_kerass_own_adam_takes_another_embedding_step(keras, float64, clip_norm):
     """Why keras_adam exists: with Keras's own Adam, model.fit's embedding update differs
     from Adam on the dense gradient by far more than rounding (it is the step, not the
     arithmetic), which is what kept the two models' accuracies apart."""
