@@ -63,9 +63,8 @@ def mutant_runs(mutant):
     :func:`one_worker_per_mutant` keeps the three in one process."""
     module = _module_of(mutant.func)
     ns = notebook_namespace(module, mutant)
-    grade_ids = mutant.grade_ids or [t.grade_id for t in module.TESTS if t.func == mutant.func]
     runs = {}
-    for grade_id in grade_ids:
+    for grade_id in mutant.fails(module.TESTS):
         runs[grade_id] = []
         for case in hidden_cases(grade_id):
             actual = run_probe(case, ns)

@@ -96,14 +96,14 @@ def tf_noise(nb):
 
 
 def make_class(course, assignment, groups):
-    """Write the class into ``course/submitted``: {student: notebook}."""
+    """Write the class into ``course/submitted``: {student: notebook}. ``groups`` maps a
+    student to the mistakes their notebook holds."""
     module = modules()[assignment]
     released = course / "release" / assignment / module.NOTEBOOK
     source = course / "source" / assignment / module.NOTEBOOK
     students = {"reference": fill(released, source), "stub": nbformat.read(released, as_version=4)}
-    for i, group in enumerate(groups):
-        students[f"mistakes-{'ab'[i]}"] = fill(released, source,
-                                                {m.func: m.source() for m in group})
+    for student, group in groups.items():
+        students[student] = fill(released, source, {m.func: m.source() for m in group})
     if assignment == "01_dense":
         students["reference-tf-noise"] = tf_noise(fill(released, source))
     if assignment in COMPARED and any(
@@ -122,11 +122,12 @@ def test_nbgrader_grades_solution_stub_and_mistakes(released_copy, tmp_path, ass
     loses the points of its own function's grade cells and costs no other cell anything
     (and, where compared, our grader gives the same rows)."""
     module = modules()[assignment]
-    funcs = [f for f in dict.fromkeys(t.func for t in module.TESTS)]
+    funcs = list(dict.fromkeys(t.func for t in module.TESTS))
     mutants = one_per_function(m for m in all_mutants() if m.func in funcs)
     assert {m.func for m in mutants} == set(funcs), "a graded function has no known mistake"
     order = {f: i for i, f in enumerate(funcs)}
-    groups = [[m for m in mutants if order[m.func] % 2 == parity] for parity in (0, 1)]
+    groups = {f"mistakes-{half}": [m for m in mutants if order[m.func] % 2 == parity]
+              for parity, half in enumerate("ab")}
 
     course = released_copy(assignment, tmp_path / "plain")
     if assignment in COMPARED:
@@ -148,16 +149,17 @@ def test_nbgrader_grades_solution_stub_and_mistakes(released_copy, tmp_path, ass
     stub = table["stub"]
     assert all(stub[g][0] == 0 for g in graded), f"stub earned points: {stub}"
 
-    for i, group in enumerate(groups):
-        row = table[f"mistakes-{'ab'[i]}"]
+    for student, group in groups.items():
+        row = table[student]
         for m in group:
-            for g in m.grade_ids or [t.grade_id for t in module.TESTS if t.func == m.func]:
+            for g in m.fails(module.TESTS):
                 assert row[g][0] < row[g][1], f"{m.name} kept the points of {g}"
         wrong = {m.func for m in group}
+        may_lose = wrong | callers(module, wrong)
         for g in graded:
-            if func_of[g] not in wrong | callers(module, wrong):
+            if func_of[g] not in may_lose:
                 assert row[g][0] == row[g][1], \
-                    f"mistakes-{'ab'[i]} ({sorted(wrong)}) cost {g} ({func_of[g]}) points"
+                    f"{student} ({sorted(wrong)}) cost {g} ({func_of[g]}) points"
 
     if assignment in COMPARED:
         run(assignment=assignment, submissions=course / "submitted", course=ours, jobs=2,
@@ -169,11 +171,14 @@ def test_nbgrader_grades_solution_stub_and_mistakes(released_copy, tmp_path, ass
                     for k, v in row.items() if k in graded]
         assert any(0 < score < top for score, top, _ in mistakes), table
         if "reference-written" in table:
-            # An answered written question waits for a human (no auto score), an
-            # unanswered one gets 0, as in nbgrader.
+            # An answered written question waits for a human (no auto score); the same
+            # question left as released (the reference student's) gets 0 and waits for
+            # nobody, as in nbgrader.
             manual = [k for k, v in table["reference-written"].items()
                       if k != "comments" and v[2]]
             assert manual, "no grade cell waits for manual grading in plain nbgrader"
+            assert all(table["reference"][k][0] == 0 and not table["reference"][k][2]
+                       for k in manual), table["reference"]
 
 
 @pytest.mark.slow
@@ -195,5 +200,5 @@ def test_nbgrader_grades_every_known_mistake(released_copy, tmp_path, assignment
     table = rows(course, assignment, module.NOTEBOOK.removesuffix(".ipynb"))
     for m in mutants:
         row = table[f"m-{m.name}"]
-        for g in m.grade_ids or [t.grade_id for t in module.TESTS if t.func == m.func]:
+        for g in m.fails(module.TESTS):
             assert row[g][0] < row[g][1], f"{m.name} kept the points of {g}"

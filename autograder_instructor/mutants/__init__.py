@@ -23,6 +23,10 @@ class Mutant:
     def name(self):
         return self.impl.__name__
 
+    def fails(self, tests):
+        """The grade cells among ``tests`` (an assignment's) this mistake must fail."""
+        return list(self.grade_ids) or [t.grade_id for t in tests if t.func == self.func]
+
     def source(self):
         """The implementation's source, renamed to the graded name (for notebooks)."""
         src = inspect.getsource(self.impl)
