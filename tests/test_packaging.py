@@ -61,13 +61,17 @@ def test_python_versions_agree():
     assert "python>=3.10,<3.14" in (ROOT / "environment.yml").read_text()
 
 
+def _skip_unless_loadgroup(request):
+    argv = " ".join(getattr(request.config, "workerinput", {}).get("mainargv", []))
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
+        pytest.skip("not run by xdist with --dist loadgroup")
+
+
 @pytest.mark.xdist_group("loadgroup_probe")
 def test_xdist_keeps_a_group_on_one_worker(request):
     """Under `make test` (-n 2 --dist loadgroup), does xdist still honour xdist_group? Tests
     that share one module fixture rely on it; pytest 9.2 silently broke it (xdist #1386)."""
-    argv = " ".join(getattr(request.config, "workerinput", {}).get("mainargv", []))
-    if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
-        pytest.skip("not run by xdist with --dist loadgroup")
+    _skip_unless_loadgroup(request)
     assert request.node.nodeid.endswith("@loadgroup_probe"), request.node.nodeid
 
 
@@ -79,7 +83,5 @@ def _module_fixture():
 def test_a_module_fixture_keeps_its_module_on_one_worker(request, _module_fixture):
     """Does a test that uses a module-scoped fixture get its module's xdist group (see
     tests/conftest.py), so the fixture is built on one worker only?"""
-    argv = " ".join(getattr(request.config, "workerinput", {}).get("mainargv", []))
-    if not os.environ.get("PYTEST_XDIST_WORKER") or not re.search(r"--dist[= ]loadgroup", argv):
-        pytest.skip("not run by xdist with --dist loadgroup")
+    _skip_unless_loadgroup(request)
     assert request.node.nodeid.endswith("@module-tests.test_packaging"), request.node.nodeid
